@@ -18,3 +18,4 @@
 extern crate std;
 
 pub mod ip;
+pub mod wire;
