@@ -39,7 +39,8 @@ pub trait Address: sealed::Sealed + Copy + Eq + Ord + Hash + Debug + Display {
         if prefixlen == 0 {
             0
         } else {
-            Self::ALL_ONES ^ (Self::ALL_ONES >> prefixlen)
+            // `>> 128` would overflow; a full-width mask is all ones.
+            Self::ALL_ONES ^ Self::ALL_ONES.checked_shr(u32::from(prefixlen)).unwrap_or(0)
         }
     }
     /// The IPv6 scope id, if any (always `None` for IPv4).

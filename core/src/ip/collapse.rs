@@ -1,0 +1,61 @@
+//! `collapse_addresses`: merge a list of networks in place.
+
+use super::family::Address;
+use super::network::Network;
+
+/// Collapse `nets` in place into the fewest networks covering the same
+/// addresses, as CPython's `collapse_addresses`: the result, sorted and
+/// disjoint with no two mergeable neighbours, is `nets[..n]` for the
+/// returned `n`; the rest of the slice is left in an unspecified order.
+///
+/// O(n log n): one unstable sort, then one pass that uses the front of the
+/// slice as a stack (every stack entry is disjoint from and below the next
+/// input, so only the top can contain it or merge with it). No allocation.
+///
+/// Scope ids: merged networks carry none; a host network (/32, /128) loses
+/// its scope id (CPython passes those through `summarize_address_range`);
+/// any other network passes through unchanged.
+///
+/// ```
+/// use ipdb_core::ip::{collapse_addresses, Ipv4Network};
+/// let mut nets: Vec<Ipv4Network> = ["192.0.2.128/25", "192.0.2.0/25", "192.0.2.7/32"]
+///     .iter().map(|s| s.parse().unwrap()).collect();
+/// let n = collapse_addresses(&mut nets);
+/// assert_eq!(nets[..n], ["192.0.2.0/24".parse::<Ipv4Network>().unwrap()]);
+/// ```
+pub fn collapse_addresses<A: Address>(nets: &mut [Network<A>]) -> usize {
+    if A::BITS <= 56 {
+        // One integer compare per step: network address, then prefix length.
+        nets.sort_unstable_by_key(|n| (n.first_bits() as u64) << 8 | u64::from(n.prefixlen()));
+    } else {
+        nets.sort_unstable_by_key(|n| (n.first_bits(), n.prefixlen()));
+    }
+    let mut top = 0;
+    for i in 0..nets.len() {
+        let mut net = nets[i];
+        if top > 0 && nets[top - 1].last_bits() >= net.last_bits() {
+            // Sorted by start, so the top of the stack starts at or before
+            // `net`: ending at or after it means it holds it.
+            continue;
+        }
+        if net.prefixlen() == A::BITS {
+            net = Network::from_aligned(net.network_address().without_scope(), A::BITS);
+        }
+        nets[top] = net;
+        top += 1;
+        while top >= 2 {
+            let (lo, hi) = (nets[top - 2], nets[top - 1]);
+            let p = hi.prefixlen();
+            if p == 0 || lo.prefixlen() != p {
+                break;
+            }
+            let half = 1u128 << (A::BITS - p);
+            if lo.first_bits() & half != 0 || lo.first_bits() | half != hi.first_bits() {
+                break;
+            }
+            nets[top - 2] = Network::from_aligned(A::from_bits(lo.first_bits()), p - 1);
+            top -= 1;
+        }
+    }
+    top
+}
