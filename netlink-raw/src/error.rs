@@ -48,7 +48,8 @@ pub enum Error {
     /// kernel dropped messages (usually multicast events). The socket stays
     /// usable; whoever mirrors kernel state must resynchronise (dump again).
     Overrun,
-    /// The kernel's bytes did not frame as netlink messages.
+    /// Bytes did not frame as netlink messages: a datagram from the kernel,
+    /// or a request handed in (then nothing was sent).
     Malformed(ipdb_core::wire::Error),
     /// A dump kept being interrupted (`NLM_F_DUMP_INTR`) by concurrent
     /// changes and was restarted this many times without completing.

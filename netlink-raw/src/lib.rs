@@ -16,6 +16,28 @@
 //! - [`Error`], [`NetlinkError`]: what goes wrong, with the kernel's errno,
 //!   extended-ack text and offset kept.
 //!
+//! Dumping every link of a namespace, with requests built by
+//! `ipdb_core::wire::MessageBuilder`:
+//!
+//! ```no_run
+//! use ipdb_core::wire::{uapi::*, MessageBuilder};
+//! use netlink_raw::{DumpEvent, Socket};
+//!
+//! # fn main() -> Result<(), netlink_raw::Error> {
+//! let mut sock = Socket::open_in_netns_path("/run/netns/blue".as_ref())?;
+//! let mut req = [0u8; 32];
+//! let mut b = MessageBuilder::new(&mut req, RTM_GETLINK, 0, 0, 0)?;
+//! b.append_zeroed(16)?; // struct ifinfomsg: any family, any index
+//! let n = b.finish()?.len();
+//! let mut links = Vec::new();
+//! let summary = sock.dump(&mut req[..n], |ev| match ev {
+//!     DumpEvent::Message(m) => links.push(m.bytes().to_vec()),
+//!     DumpEvent::Restart => links.clear(), // inconsistent pass: start over
+//! })?;
+//! assert_eq!(links.len(), summary.messages);
+//! # Ok(()) }
+//! ```
+//!
 //! Every `unsafe` block lives in the private `sys` module, one small helper
 //! per system call, each with a `// SAFETY:` line.
 #![warn(missing_docs)]

@@ -78,6 +78,10 @@ impl Socket {
     /// request go to `on_reply`, messages for anything else are skipped.
     /// The request must have asked for an ack (`NLM_F_ACK`), or have been
     /// refused, or this waits for ever (blocking socket).
+    ///
+    /// Several requests may be sent before waiting (the kernel answers them
+    /// in order), but wait for them in the order they were sent: waiting for
+    /// a later one skips, and so loses, the earlier ones' answers.
     pub fn wait_ack<F>(&mut self, seq: u32, mut on_reply: F) -> Result<(), Error>
     where
         F: FnMut(Message<'_>),

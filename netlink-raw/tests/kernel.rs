@@ -481,3 +481,97 @@ fn persistent_tap_and_tun_devices_in_a_namespace() {
 
     assert!(Tun::create("name-too-long-for-ifnamsiz", &TunOptions::new(TunMode::Tap)).is_err());
 }
+
+#[test]
+fn dump_gives_up_after_the_restart_bound() {
+    let ns = testns::require!("intrmax");
+    let cmds: String = (0..100)
+        .map(|i| format!("link add a{i} type veth peer name b{i}\n"))
+        .collect();
+    ns.ip_batch(&cmds);
+    let mut sock = socket_in(&ns);
+    let mut buf = [0u8; 64];
+    let n = build(&mut buf, RTM_GETLINK, 0, IFINFOMSG_LEN, |_| {});
+    // Change the link list during every pass: no pass is ever consistent.
+    let mut first_of_pass = true;
+    let mut changes = 0;
+    let mut restarts = 0;
+    let result = sock.dump(&mut buf[..n], |ev| match ev {
+        DumpEvent::Message(_) if first_of_pass => {
+            first_of_pass = false;
+            ns.ip(&["link", "set", "a0", "mtu", &(1400 + changes).to_string()]);
+            ns.ip(&["link", "add", &format!("c{changes}"), "type", "veth"]);
+            changes += 1;
+        }
+        DumpEvent::Message(_) => {}
+        DumpEvent::Restart => {
+            restarts += 1;
+            first_of_pass = true;
+        }
+    });
+    match result {
+        Err(Error::DumpInterrupted { restarts: r }) => {
+            assert_eq!(r, netlink_raw::MAX_DUMP_RESTARTS + 1);
+            assert_eq!(restarts, r);
+        }
+        other => panic!("expected DumpInterrupted, got {other:?}"),
+    }
+    // The socket is still in step for the next dump.
+    let (names, summary) = dump_link_names(&mut sock);
+    assert_eq!(names.len(), count_links(&ns), "{summary:?}");
+}
+
+#[test]
+fn pipelined_requests_are_stamped_and_acked_in_order() {
+    let ns = testns::require!("pipeline");
+    let mut sock = socket_in(&ns);
+    let mut first = [0u8; 128];
+    let mut second = [0u8; 128];
+    let n1 = build(
+        &mut first,
+        RTM_NEWLINK,
+        NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK,
+        IFINFOMSG_LEN,
+        |b| {
+            put_str(b, IFLA_IFNAME, "p0");
+            let info = b.begin_nested(IFLA_LINKINFO).unwrap();
+            put_str(b, IFLA_INFO_KIND, "veth");
+            b.end_nested(info).unwrap();
+        },
+    );
+    let n2 = build(&mut second, RTM_DELLINK, NLM_F_ACK, IFINFOMSG_LEN, |b| {
+        put_str(b, IFLA_IFNAME, "nosuch")
+    });
+    let s1 = sock.send_request(&mut first[..n1]).unwrap();
+    let s2 = sock.send_request(&mut second[..n2]).unwrap();
+    assert_ne!(s1, s2);
+    for (buf, seq) in [(&first[..n1], s1), (&second[..n2], s2)] {
+        let h = Message::parse(buf).unwrap().header();
+        assert_eq!((h.seq, h.pid), (seq, sock.port_id()));
+        assert_ne!(h.flags & NLM_F_REQUEST, 0);
+    }
+    sock.wait_ack(s1, |_| panic!("no reply expected")).unwrap();
+    let err = sock
+        .wait_ack(s2, |_| panic!("no reply expected"))
+        .unwrap_err();
+    assert_eq!(err.errno(), Some(libc::ENODEV));
+}
+
+#[test]
+fn a_request_that_does_not_frame_is_refused_before_sending() {
+    let ns = testns::require!("badreq");
+    let mut sock = socket_in(&ns);
+    // nlmsg_len says 64 bytes, the buffer has 20.
+    let mut bad = [0u8; 20];
+    bad[0..4].copy_from_slice(&64u32.to_ne_bytes());
+    assert!(matches!(sock.request(&mut bad), Err(Error::Malformed(_))));
+    assert!(matches!(
+        sock.dump(&mut [0u8; 8], |_| {}),
+        Err(Error::Malformed(_))
+    ));
+    sock.set_nonblocking(true).unwrap();
+    assert!(
+        sock.recv().unwrap_err().is_would_block(),
+        "nothing was sent"
+    );
+}
