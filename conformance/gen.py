@@ -25,6 +25,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BIG = 2 ** 53
+SCOPE_CAPACITY = 47  # bytes; libipdb's ScopeId::CAPACITY
 
 
 # ---------------------------------------------------------------------------
@@ -51,6 +52,19 @@ def patch_ipaddress():
         return parse_v6(cls, ip_str)
 
     ipa._BaseV6._ip_int_from_string = classmethod(ip_int_from_string)
+
+    # 0. libipdb's own limit, not CPython's: a scope id is kept inline in at
+    #    most 47 bytes of UTF-8 (core/src/ip/scope.rs); a longer one is an
+    #    AddressValueError.  CPython has no limit.
+    split_scope = ipa._BaseV6._split_scope_id
+
+    def split_scope_id(ip_str):
+        addr, scope = split_scope(ip_str)
+        if scope is not None and len(scope.encode("utf-8", "surrogatepass")) > SCOPE_CAPACITY:
+            raise ipa.AddressValueError("Scope id longer than %d bytes in %r" % (SCOPE_CAPACITY, ip_str))
+        return addr, scope
+
+    ipa._BaseV6._split_scope_id = staticmethod(split_scope_id)
 
     # 2. The 2024 IANA special-registry fix (gh-113171): the not-globally-
     #    reachable blocks with their globally reachable exceptions, plus the
@@ -421,7 +435,7 @@ V6_SPECIAL = [
 ]
 SCOPES = ["eth0", "1", "0", "lo", "en0", "eth0.100", "Ethernet 2", "a:b", "éth0", "x/y",
           "%", "25", "a" * 15, "b" * 40, "c" * 46, "d" * 47, "e" * 48, "f" * 100, " ",
-          "\t", "٣", "eth0%1", "[1]", "💡"]
+          "\t", "٣", "eth0%1", "[1]", "💡", "é" * 23 + "x", "é" * 24]
 # Characters that look like digits or separators to a person, not to the parsers.
 LOOKALIKES = ["١", "٢", "０", "１", "９", "ａ", "Ｆ", "．", "：", "\u00a0", "\u2009",
               "\u200b", "ß", "İ", "ǆ", "\x00", "\n", " ", "\t", "+", "-", "_", "0x",
