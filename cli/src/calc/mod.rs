@@ -141,6 +141,13 @@ pub fn run(m: &ArgMatches) -> ExitCode {
         .unwrap_or_default();
     let report = match detect(input, m.get_flag("strict")) {
         Ok(r) => r,
+        Err(IpError::Value(ValueError::HostBitsSet)) => {
+            eprintln!(
+                "ipdb: calc: {}: host bits are set right of the prefix (--strict)",
+                quoted(input)
+            );
+            return ExitCode::from(2);
+        }
         Err(e) => {
             eprintln!("ipdb: calc: {}: {e}", quoted(input));
             return ExitCode::from(2);
