@@ -214,7 +214,7 @@ impl<'a> Attr<'a> {
 ///
 /// Two `Attrs` compare equal when they cover the same bytes, wherever those
 /// bytes sit.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Clone, Copy, Default)]
 pub struct Attrs<'a> {
     data: &'a [u8],
     base: usize,
@@ -262,6 +262,12 @@ impl<'a> Attrs<'a> {
     /// Checks the framing of every attribute (not their contents).
     pub fn validate(&self) -> Result<(), Error> {
         self.into_iter().try_for_each(|a| a.map(|_| ()))
+    }
+}
+
+impl core::fmt::Debug for Attrs<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Attrs({} bytes at {})", self.data.len(), self.base)
     }
 }
 

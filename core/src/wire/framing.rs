@@ -228,6 +228,22 @@ impl<'a> Message<'a> {
         self.offset
     }
 
+    /// Checks that the message type is one of `kinds`, then splits it like
+    /// [`Message::split_fixed`]; what every family parser starts with.
+    pub fn split_family(
+        &self,
+        kinds: &[u16],
+        fixed_len: usize,
+    ) -> Result<(&'a [u8], Attrs<'a>), Error> {
+        if !kinds.contains(&self.header.kind) {
+            return Err(Error::new(
+                ErrorKind::WrongType(self.header.kind),
+                self.offset,
+            ));
+        }
+        self.split_fixed(fixed_len)
+    }
+
     /// Decodes the message as a control message, if it is one
     /// (`NLMSG_ERROR`, `NLMSG_DONE`, `NLMSG_NOOP`, `NLMSG_OVERRUN`);
     /// other types give [`Control::Data`].
@@ -243,7 +259,7 @@ impl<'a> Message<'a> {
 
     /// The family payload after a fixed header of `fixed_len` bytes: the
     /// fixed header bytes and the attribute walk after them (offsets in the
-    /// walk count from the start of this message).
+    /// walk count from the start of the datagram the message came from).
     pub fn split_fixed(&self, fixed_len: usize) -> Result<(&'a [u8], Attrs<'a>), Error> {
         let payload = self.payload();
         if payload.len() < fixed_len {

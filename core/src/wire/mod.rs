@@ -6,8 +6,11 @@
 //! - [`attr`]: the `rtattr` walk and typed getters; [`value`]: how one
 //!   payload becomes a value; [`name`]: inline names and link addresses.
 //! - [`builder`]: writing a request into a caller's buffer.
-//! - One file per message family: [`link`], [`address`], [`route`],
-//!   [`neighbour`], [`rule`], [`nexthop`].
+//! - [`header`] and [`table`]: the macros that turn a fixed-header field
+//!   list or an attribute table into view, repr, parse and emit code.
+//! - One file per message family: [`link`] (+ [`link_info`] for kinds),
+//!   [`address`], [`route`], [`neighbour`], [`rule`], [`nexthop`];
+//!   [`rtnl`] dispatches any message to the right one.
 //! - [`uapi`]: the kernel's constants under their kernel names.
 //!
 //! Rules: every length is checked before it is read, so hostile bytes give
@@ -17,11 +20,20 @@
 //! rather than failing the message. Emitting checks space first:
 //! a short buffer is [`ErrorKind::BufferTooSmall`].
 
+pub mod address;
 pub mod attr;
 pub mod builder;
 pub mod error;
 pub mod framing;
+pub mod header;
+pub mod link;
+pub mod link_info;
 pub mod name;
+pub mod neighbour;
+pub mod nexthop;
+pub mod route;
+pub mod rtnl;
+pub mod rule;
 pub mod table;
 pub mod uapi;
 pub mod value;
@@ -33,4 +45,5 @@ pub use framing::{
     Control, DoneMsg, ErrorMsg, ExtAck, Message, Messages, NlmsgBuf, NlmsgHeader, NLMSG_HDRLEN,
 };
 pub use name::{HwAddr, IfAlias, IfName, Name};
+pub use rtnl::RtnlMessage;
 pub use value::{AttrValue, Be16, Be32};

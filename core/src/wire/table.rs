@@ -10,14 +10,15 @@ use super::error::Error;
 /// A known attribute that fails to decode is skipped; the first such error
 /// is kept in `bad` so the caller can see that something was dropped.
 /// Unknown attributes are `accept`'s business (usually ignored).
+/// `accept` gets `bad` back so nested walks can record into the same slot.
 pub fn walk<'a>(
     attrs: Attrs<'a>,
     bad: &mut Option<Error>,
-    mut accept: impl FnMut(&Attr<'a>) -> Result<(), Error>,
+    mut accept: impl FnMut(&Attr<'a>, &mut Option<Error>) -> Result<(), Error>,
 ) -> Result<(), Error> {
     for a in attrs {
         let a = a?;
-        if let Err(e) = accept(&a) {
+        if let Err(e) = accept(&a, bad) {
             bad.get_or_insert(e);
         }
     }
@@ -53,6 +54,17 @@ macro_rules! attr_table {
                 }
             }
 
+            /// Decodes a whole run of attributes with this table; see
+            /// [`walk`](crate::wire::table::walk) for what is skipped.
+            pub fn parse(
+                attrs: $crate::wire::Attrs<'_>,
+                bad: &mut Option<$crate::wire::Error>,
+            ) -> Result<Self, $crate::wire::Error> {
+                let mut t = Self::default();
+                $crate::wire::table::walk(attrs, bad, |a, _| t.accept(a).map(|_| ()))?;
+                Ok(t)
+            }
+
             /// Bytes [`Self::emit`] writes.
             pub fn buffer_len(&self) -> usize {
                 #[allow(unused_imports)]
@@ -71,3 +83,57 @@ macro_rules! attr_table {
     };
 }
 pub(crate) use attr_table;
+
+/// Declares the repr of a family whose messages are a fixed header plus one
+/// attribute table (address, neighbour, rule): `parse`, `parse_body`,
+/// `buffer_len` and `emit`, written once for all of them.
+macro_rules! plain_message {
+    (
+        $(#[$m:meta])*
+        pub struct $repr:ident { header: $hdr:ident, attrs: $attrs:ident, kinds: $kinds:ident }
+    ) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        pub struct $repr {
+            /// The fixed header.
+            pub header: $hdr,
+            /// The attributes.
+            pub attrs: $attrs,
+            /// The first known attribute that was malformed and skipped.
+            pub bad_attr: Option<$crate::wire::Error>,
+        }
+
+        impl $repr {
+            /// Decodes a message of one of the types in
+            #[doc = concat!("[`", stringify!($kinds), "`].")]
+            pub fn parse(msg: &$crate::wire::Message<'_>) -> Result<Self, $crate::wire::Error> {
+                let (fixed, attrs) = msg.split_family(&$kinds, $hdr::LEN)?;
+                Self::parse_body(fixed, attrs)
+            }
+
+            /// Decodes the fixed header and its attributes.
+            pub fn parse_body(
+                fixed: &[u8],
+                attrs: $crate::wire::Attrs<'_>,
+            ) -> Result<Self, $crate::wire::Error> {
+                let header = $hdr::from_bytes(fixed)
+                    .map_err(|e| $crate::wire::Error::new(e.kind, attrs.base()))?;
+                let mut bad_attr = None;
+                let attrs = $attrs::parse(attrs, &mut bad_attr)?;
+                Ok($repr { header, attrs, bad_attr })
+            }
+
+            /// Bytes [`Self::emit`] writes.
+            pub fn buffer_len(&self) -> usize {
+                $hdr::LEN + self.attrs.buffer_len()
+            }
+
+            /// Appends the fixed header and the attributes to a message being built.
+            pub fn emit(&self, b: &mut $crate::wire::MessageBuilder<'_>) -> Result<(), $crate::wire::Error> {
+                self.header.append(b)?;
+                self.attrs.emit(b)
+            }
+        }
+    };
+}
+pub(crate) use plain_message;

@@ -334,6 +334,35 @@ pub const IFLA_VXLAN_GPE: u16 = 27;
 pub const IFLA_VXLAN_TTL_INHERIT: u16 = 28;
 pub const IFLA_VXLAN_DF: u16 = 29;
 pub const IFLA_VXLAN_VNIFILTER: u16 = 30;
+
+// <linux/if_tunnel.h>
+pub const IFLA_GRE_UNSPEC: u16 = 0;
+pub const IFLA_GRE_LINK: u16 = 1;
+pub const IFLA_GRE_IFLAGS: u16 = 2;
+pub const IFLA_GRE_OFLAGS: u16 = 3;
+pub const IFLA_GRE_IKEY: u16 = 4;
+pub const IFLA_GRE_OKEY: u16 = 5;
+pub const IFLA_GRE_LOCAL: u16 = 6;
+pub const IFLA_GRE_REMOTE: u16 = 7;
+pub const IFLA_GRE_TTL: u16 = 8;
+pub const IFLA_GRE_TOS: u16 = 9;
+pub const IFLA_GRE_PMTUDISC: u16 = 10;
+pub const IFLA_GRE_ENCAP_LIMIT: u16 = 11;
+pub const IFLA_GRE_FLOWINFO: u16 = 12;
+pub const IFLA_GRE_FLAGS: u16 = 13;
+pub const IFLA_GRE_ENCAP_TYPE: u16 = 14;
+pub const IFLA_GRE_ENCAP_FLAGS: u16 = 15;
+pub const IFLA_GRE_ENCAP_SPORT: u16 = 16;
+pub const IFLA_GRE_ENCAP_DPORT: u16 = 17;
+pub const IFLA_GRE_COLLECT_METADATA: u16 = 18;
+pub const IFLA_GRE_IGNORE_DF: u16 = 19;
+pub const IFLA_GRE_FWMARK: u16 = 20;
+pub const IFLA_GRE_ERSPAN_INDEX: u16 = 21;
+pub const IFLA_GRE_ERSPAN_VER: u16 = 22;
+pub const IFLA_GRE_ERSPAN_DIR: u16 = 23;
+pub const IFLA_GRE_ERSPAN_HWID: u16 = 24;
+
+// <linux/if_link.h>
 pub const IFLA_BOND_MODE: u16 = 1;
 pub const IFLA_BOND_ACTIVE_SLAVE: u16 = 2;
 pub const IFLA_BOND_MIIMON: u16 = 3;
@@ -344,6 +373,7 @@ pub const IFLA_BOND_ARP_INTERVAL: u16 = 7;
 pub const IFLA_BOND_PRIMARY: u16 = 11;
 pub const IFLA_BOND_XMIT_HASH_POLICY: u16 = 14;
 pub const IFLA_BOND_MIN_LINKS: u16 = 18;
+pub const IFLA_BOND_AD_LACP_RATE: u16 = 21;
 pub const IFLA_BOND_AD_SELECT: u16 = 22;
 pub const IFLA_BR_FORWARD_DELAY: u16 = 1;
 pub const IFLA_BR_HELLO_TIME: u16 = 2;
@@ -366,6 +396,18 @@ pub const IFLA_TUN_PERSIST: u16 = 6;
 pub const IFLA_TUN_MULTI_QUEUE: u16 = 7;
 pub const IFLA_TUN_NUM_QUEUES: u16 = 8;
 pub const IFLA_TUN_NUM_DISABLED_QUEUES: u16 = 9;
+
+// <linux/if.h>
+pub const IF_OPER_UNKNOWN: u8 = 0;
+pub const IF_OPER_NOTPRESENT: u8 = 1;
+pub const IF_OPER_DOWN: u8 = 2;
+pub const IF_OPER_LOWERLAYERDOWN: u8 = 3;
+pub const IF_OPER_TESTING: u8 = 4;
+pub const IF_OPER_DORMANT: u8 = 5;
+pub const IF_OPER_UP: u8 = 6;
+pub const IF_LINK_MODE_DEFAULT: u8 = 0;
+pub const IF_LINK_MODE_DORMANT: u8 = 1;
+pub const IF_LINK_MODE_TESTING: u8 = 2;
 
 // <linux/veth.h>
 pub const VETH_INFO_PEER: u16 = 1;

@@ -183,6 +183,7 @@ macro_rules! fixed_struct {
         }
 
         impl $crate::wire::value::AttrValue for $name {
+            #[allow(unused_assignments)]
             fn decode(payload: &[u8]) -> Option<Self> {
                 if payload.len() < $min {
                     return None;
