@@ -13,6 +13,7 @@
 //! - [`netns`]: run a closure on a short-lived thread inside another network
 //!   namespace, so sockets can be opened there without moving the caller.
 //! - [`tun`]: tun/tap devices through `/dev/net/tun`.
+//! - [`poll`]: wait for input on a socket and a wake-up fd at once.
 //! - [`Error`], [`NetlinkError`]: what goes wrong, with the kernel's errno,
 //!   extended-ack text and offset kept.
 //!
@@ -44,6 +45,7 @@
 
 mod error;
 pub mod netns;
+pub mod poll;
 pub mod request;
 pub mod socket;
 mod sys;

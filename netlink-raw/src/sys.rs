@@ -187,6 +187,30 @@ pub(crate) fn send_to(fd: BorrowedFd<'_>, buf: &[u8], port: u32) -> io::Result<u
     Ok(n as usize)
 }
 
+/// `poll()` the fds for input; `ready[i]` says whether `fds[i]` is readable
+/// (or hung up / in error, which a read then reports). Returns how many are.
+pub(crate) fn poll_in(
+    fds: &[BorrowedFd<'_>],
+    timeout_ms: i32,
+    ready: &mut [bool],
+) -> io::Result<usize> {
+    let mut pfds: Vec<libc::pollfd> = fds
+        .iter()
+        .map(|fd| libc::pollfd {
+            fd: fd.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        })
+        .collect();
+    // SAFETY: pfds is a valid, writable array of pfds.len() pollfd structs.
+    let n =
+        retry(|| unsafe { libc::poll(pfds.as_mut_ptr(), pfds.len() as libc::nfds_t, timeout_ms) })?;
+    for (r, p) in ready.iter_mut().zip(&pfds) {
+        *r = p.revents != 0;
+    }
+    Ok(n as usize)
+}
+
 /// Sets or clears `O_NONBLOCK`.
 pub(crate) fn set_nonblocking(fd: BorrowedFd<'_>, on: bool) -> io::Result<()> {
     // SAFETY: F_GETFL takes no pointer.
