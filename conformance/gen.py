@@ -868,6 +868,76 @@ WEIGHTS = {
 }
 
 
+def edge_cases():
+    """Hand-picked cases at the corners, placed first in the corpus."""
+    p128, p127, p32 = 2 ** 128, 2 ** 127, 2 ** 32
+    cases = []
+    for s in ["0.0.0.0", "255.255.255.255", "::", "::1", "::ffff:0.0.0.0", "::ffff:127.0.0.1",
+              "::ffff:169.254.1.1", "::ffff:224.0.0.1", "::ffff:240.0.0.1", "::ffff:100.64.0.1",
+              "::ffff:192.0.0.9", "::ffff:10.0.0.1%eth0", "::ffff:8.8.8.8", "::ffff:ffff:ffff",
+              "::fffe:ffff:ffff", "::1:ffff:0:0", "2001::1", "2002:c000:204::1", "3fff::", "3fff:fff:ffff::",
+              "3fff:1000::", "4000::", "fec0::1", "feff::", "ff02::1%eth0", "fe80::1%" + "x" * 47,
+              "fe80::1%" + "x" * 48, "fe80::1%" + "é" * 23 + "x", "fe80::1%" + "é" * 24,
+              "1111:2222:3333:4444:5555:6666:255.255.255.255", "1111:2222:3333:4444:5555:6666:7777:8888",
+              "1111:2222:3333:4444:5555:6666:255.255.255.2550", "0000:0000:0000:0000:0000:ffff:1.2.3.4",
+              "0000:0000:0000:0000:0000:0000:0000:0000:0", " ", "", "1" * 5000, ":" * 5000, "1." * 3000,
+              "a" * 100 + "%" + "b" * 1000, "::%" + "%" * 10, "1.2.3.4\x00"]:
+        cases.append(("address", [s]))
+        cases.append(("interface", [s + "/64"]))
+    for v, n in [(0, p32 - 1), (0, p32), (0, p128 - 1), (0, p128), (0, -1), (4, p32), (4, -1),
+                 (6, p128 - 1), (6, p128), (6, -p128), (0, 0), (6, 0), (6, p32 - 1)]:
+        cases.append(("address_from_int", [v, n]))
+    for s, k in [("::", p128 - 1), ("::", p128), ("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", -(p128 - 1)),
+                 ("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", -p128), ("::", p127), ("::", -p127 - 1),
+                 ("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", -p127 - 1), ("fe80::1%eth0", 1),
+                 ("0.0.0.0", p32 - 1), ("255.255.255.255", -(p32 - 1)), ("255.255.255.255", 1),
+                 ("::ffff:255.255.255.255", 1)]:
+        cases.append(("address_add", [s, k]))
+        cases.append(("address_sub", [s, -k]))
+    for n, i in [("::/0", p128 - 1), ("::/0", p128), ("::/0", -p128), ("::/0", -p128 - 1), ("::/0", p127),
+                 ("::/0", -p127), ("::/0", -p127 - 1), ("::/1", p127), ("::/1", p127 - 1), ("::/1", -p127),
+                 ("0.0.0.0/0", p32 - 1), ("0.0.0.0/0", -p32), ("0.0.0.0/0", -p32 - 1), ("fe80::%eth0/128", 0),
+                 ("fe80::%eth0/127", -1), ("1.2.3.4/32", -1), ("1.2.3.4/32", 1)]:
+        cases.append(("network_getitem", [n, i]))
+    for n, d, p in [("::/0", None, 128), ("::/0", 128, None), ("::/0", 1, 128), ("::/0", 2, 128),
+                    ("0.0.0.0/0", None, 32), ("::/1", None, 0), ("::1/128", 5, 3), ("1.2.3.4/32", -1, None),
+                    ("::/0", -1, None), ("10.0.0.0/8", 0, None), ("10.0.0.0/8", None, 8), ("::/64", 2 ** 63, None),
+                    ("::/64", None, 2 ** 63 - 1), ("::/64", None, -2 ** 63), ("::/64", 2 ** 70, None),
+                    ("fe80::%eth0/64", None, 66), ("fe80::%eth0/128", None, None)]:
+        cases.append(("subnets", [n, d, p]))
+        cases.append(("supernet", [n, d, p]))
+    for n in ["0.0.0.0/31", "0.0.0.0/32", "255.255.255.254/31", "::/127", "::/128", "fe80::%eth0/128",
+              "fe80::%eth0/127", "fe80::%eth0/64", "::ffff:0:0/96", "::ffff:127.0.0.0/104", "::ffff:0.0.0.0/128",
+              "100.64.0.0/10", "100.64.0.0/11", "100.0.0.0/8", "192.0.0.0/29", "192.0.0.8/31", "192.0.0.9/32",
+              "2001::/16", "2001:1::/127", "3fff::/20", "3ffe::/15", "::/0", "0.0.0.0/0"]:
+        cases.append(("network", [n, True]))
+        cases.append(("interface", [n]))
+    for a, b in [("::/0", "::1/128"), ("0.0.0.0/0", "255.255.255.255/32"), ("fe80::/64", "fe80::%x/128"),
+                 ("fe80::1/128", "fe80::1%x/128"), ("fe80::%x/64", "fe80::/64"), ("fe80::%x/64", "fe80::%x/64")]:
+        cases.append(("address_exclude", [a, b]))
+        cases.append(("compare_networks", [a, b]))
+        cases.append(("subnet_of", [a, b]))
+    for a, b in [("::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"), ("0.0.0.0", "255.255.255.255"),
+                 ("fe80::1%a", "fe80::1"), ("fe80::1", "fe80::1%a"), ("fe80::1%a", "fe80::2%b"), ("1.2.3.4", "::1")]:
+        cases.append(("summarize", [a, b]))
+        cases.append(("compare_addresses", [a, b]))
+    cases.append(("collapse", [["%d.0.0.0/8" % i for i in range(256)]]))
+    cases.append(("collapse", [["10.0.0.%d/32" % i for i in range(256)] + ["10.0.1.0/24"]]))
+    cases.append(("collapse", [["::/1", "8000::/1", "::1/128", "::1%x/128", "fe80::%a/64", "fe80::/64"]]))
+    cases.append(("collapse", [[]]))
+    cases.append(("sort_mixed", [["fe80::1%b", "fe80::1%a", "fe80::1", "fe80::1/128", "fe80::%a/64",
+                                  "fe80::/64", "1.2.3.4", "1.2.3.4/32", "1.2.3.0/24"]]))
+    cases.append(("sort_mixed", [["9.9.9.%d" % (i * 37 % 256) for i in range(80)]]))
+    for spec in ["", "s", "b", "#_b", "#_x", "_X", "n", "#n", "_n", ">50", "é^60s", "0>50s", "=50s", "+s",
+                 ",s", "x^7.3s", "99999999999999999999s", ".99999999999999999999s", "%", "\x00"]:
+        for a in ["1.2.3.4", "::ffff:1.2.3.4", "fe80::1%eth0", "::"]:
+            cases.append(("address_format", [a, spec]))
+    for n in [-1, 0, p32 - 1, p32, p128 - 1, p128, -p128]:
+        cases.append(("v4_int_to_packed", [n]))
+        cases.append(("v6_int_to_packed", [n]))
+    return cases
+
+
 def json_args(args):
     """Big ints become decimal strings, as FORMAT.md asks."""
     return [jint(a) if isinstance(a, int) and not isinstance(a, bool) else a for a in args]
@@ -877,10 +947,15 @@ def generate(count, seed):
     g = Gen(seed)
     ops = sorted(WEIGHTS)
     weights = [WEIGHTS[o] for o in ops]
+    todo = edge_cases()
+    todo += [None] * (count - len(todo))
     out = []
-    for i in range(count):
-        op = g.r.choices(ops, weights)[0]
-        args = json_args(g.case(op))
+    for i, edge in enumerate(todo):
+        if edge is None:
+            op = g.r.choices(ops, weights)[0]
+            args = json_args(g.case(op))
+        else:
+            op, args = edge[0], json_args(edge[1])
         case = {"id": i, "op": op, "args": args}
         case.update(evaluate(op, args))
         out.append(json.dumps(case, ensure_ascii=True))

@@ -37,7 +37,9 @@ fn answer(line: &str) -> Result<Value, String> {
         req.get("op").and_then(Value::as_str),
         req.get("args").and_then(Value::as_array),
     ) {
-        (Some(op), Some(args)) => ops::eval(op, args),
+        // A bug in one op must not cost the answers to every later line.
+        (Some(op), Some(args)) => std::panic::catch_unwind(|| ops::eval(op, args))
+            .unwrap_or_else(|_| Err(Failure::Request(format!("internal error in op {op:?}")))),
         (None, _) => Err(Failure::Request("no \"op\" string".into())),
         (_, None) => Err(Failure::Request("no \"args\" list".into())),
     };

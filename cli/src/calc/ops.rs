@@ -335,9 +335,14 @@ fn getitem<A: Address>(n: &Network<A>, i: BigInt) -> Result<A, Failure> {
         return Ok(n.get(0)?);
     }
     let m = i.magnitude.ok_or(index_error)?;
-    // m is in 2**127 ..= 2**128 - 1 here, so 2**128 - m fits i128.
-    let folded = (u128::MAX - m + 1) as i128;
-    Ok(n.get(if i.negative { folded } else { -folded })?)
+    // Here 2**127 <= m < 2**128. `m as i128` wraps to m - 2**128, the
+    // negative index of the same address; `2**128 - m` is the positive one.
+    let folded = if i.negative {
+        m.wrapping_neg() as i128
+    } else {
+        m as i128
+    };
+    Ok(n.get(folded)?)
 }
 
 /// `collapse_addresses(map(ip_network, items))` with CPython's checks in
