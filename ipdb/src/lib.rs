@@ -4,6 +4,32 @@
 //!
 //! - [`ip`]: IP math with CPython `ipaddress` semantics (re-exported from
 //!   `ipdb-core`, allocation-free).
+//! - [`iproute`]: [`IpRoute`], a synchronous handle on one network
+//!   namespace's rtnetlink: dumps into owned records, and the calls that
+//!   change links, addresses, routes, neighbours and rules.
+//! - [`records`]: the owned records dumps return ([`Link`], [`Address`],
+//!   [`Route`], [`Neighbour`], [`Rule`], [`Nexthop`]), decoded from the
+//!   `ipdb_core::wire` reprs.
+//! - [`Error`]: what went wrong, with the kernel's errno and ext-ack text
+//!   and the operation and object it concerned.
+//!
+//! ```no_run
+//! use ipdb::IpRoute;
+//! # fn main() -> Result<(), ipdb::Error> {
+//! let mut ipr = IpRoute::open_in_netns("/run/netns/blue")?;
+//! for link in ipr.links()? {
+//!     println!("{} {} mtu {:?}", link.index, link.name, link.mtu);
+//! }
+//! # Ok(()) }
+//! ```
 #![warn(missing_docs)]
 
 pub use ipdb_core::ip;
+
+mod error;
+pub mod iproute;
+pub mod records;
+
+pub use error::{Error, ErrorKind, Object, Op};
+pub use iproute::IpRoute;
+pub use records::{Address, Link, Neighbour, Nexthop, Route, Rule};
