@@ -11,11 +11,17 @@ use super::ops::{self, Failure};
 /// request gets an answer naming the problem (with its id when it has one);
 /// a line without an id is reported on `errors` instead. Only I/O errors end
 /// the run early.
-pub fn run(input: impl BufRead, output: impl Write, errors: &mut dyn Write) -> io::Result<()> {
+pub fn run(mut input: impl BufRead, output: impl Write, errors: &mut dyn Write) -> io::Result<()> {
     let mut out = BufWriter::with_capacity(1 << 16, output);
-    for (n, line) in input.lines().enumerate() {
-        let line = line?;
-        if line.trim().is_empty() {
+    let mut line = Vec::new();
+    let mut n = 0u64;
+    loop {
+        line.clear();
+        if input.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        n += 1;
+        if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
         match answer(&line) {
@@ -23,15 +29,15 @@ pub fn run(input: impl BufRead, output: impl Write, errors: &mut dyn Write) -> i
                 serde_json::to_writer(&mut out, &v)?;
                 out.write_all(b"\n")?;
             }
-            Err(why) => writeln!(errors, "ipdb: calc --batch: line {}: {why}", n + 1)?,
+            Err(why) => writeln!(errors, "ipdb: calc --batch: line {n}: {why}")?,
         }
     }
     out.flush()
 }
 
 /// The answer line for one request, or why there is none.
-fn answer(line: &str) -> Result<Value, String> {
-    let req: Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
+fn answer(line: &[u8]) -> Result<Value, String> {
+    let req: Value = serde_json::from_slice(line).map_err(|e| format!("not JSON: {e}"))?;
     let id = req.get("id").cloned().ok_or("no \"id\"")?;
     let result = match (
         req.get("op").and_then(Value::as_str),
@@ -57,9 +63,13 @@ mod tests {
     use super::*;
 
     fn drive(input: &str) -> (String, String) {
+        drive_bytes(input.as_bytes())
+    }
+
+    fn drive_bytes(input: &[u8]) -> (String, String) {
         let mut out = Vec::new();
         let mut err = Vec::new();
-        run(input.as_bytes(), &mut out, &mut err).unwrap();
+        run(input, &mut out, &mut err).unwrap();
         (
             String::from_utf8(out).unwrap(),
             String::from_utf8(err).unwrap(),
@@ -90,8 +100,9 @@ mod tests {
             "{\"id\": 8, \"op\": \"address\", \"args\": []}\n",
             "{\"id\": 9, \"op\": \"address_add\", \"args\": [\"1.2.3.4\", 1.5]}\n",
             "{\"id\": 10, \"args\": []}\n",
+            "[1, 2]\n",
         ));
-        assert_eq!(err.lines().count(), 2, "{err}");
+        assert_eq!(err.lines().count(), 3, "{err}");
         let answers: Vec<Value> = out
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
@@ -100,5 +111,12 @@ mod tests {
         for a in &answers {
             assert!(a["err"].as_str().unwrap().starts_with("bad request"), "{a}");
         }
+    }
+
+    #[test]
+    fn invalid_utf8_costs_one_line_only() {
+        let (out, err) = drive_bytes(b"{\"id\": 1, \"op\": \"address\", \"args\": [\"\xff\"]}\n{\"id\": 2, \"op\": \"address_add\", \"args\": [\"::\", 1]}");
+        assert_eq!(out, "{\"id\":2,\"ok\":\"::1\"}\n");
+        assert!(err.contains("line 1"), "{err}");
     }
 }
