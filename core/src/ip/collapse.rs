@@ -24,8 +24,10 @@ use super::network::Network;
 /// assert_eq!(nets[..n], ["192.0.2.0/24".parse::<Ipv4Network>().unwrap()]);
 /// ```
 pub fn collapse_addresses<A: Address>(nets: &mut [Network<A>]) -> usize {
-    if A::BITS <= 56 {
+    if A::BITS == 32 {
         // One integer compare per step: network address, then prefix length.
+        // (An in-place MSD radix sort measured slower here: its swap chains
+        // are bound by memory latency.)
         nets.sort_unstable_by_key(|n| (n.first_bits() as u64) << 8 | u64::from(n.prefixlen()));
     } else {
         nets.sort_unstable_by_key(|n| (n.first_bits(), n.prefixlen()));
