@@ -1,6 +1,6 @@
 //! [`Address`]: an IPv4 or IPv6 address on an interface.
 
-use ipdb_core::ip::{IpAddress, IpInterface, Interface};
+use ipdb_core::ip::{Interface, IpAddress, IpInterface};
 use ipdb_core::wire::address::{AddressRepr, IfaCacheinfo};
 
 use super::{ip, text};
