@@ -10,7 +10,9 @@
 use std::fmt::Write as _;
 use std::process::Command;
 
-use ipdb_core::ip::{v4_int_to_packed, v6_int_to_packed, IpAddress, Ipv4Address, Ipv6Address, ScopeId};
+use ipdb_core::ip::{
+    v4_int_to_packed, v6_int_to_packed, IpAddress, Ipv4Address, Ipv6Address, ScopeId,
+};
 
 // ---- a minimal JSON reader (the core may not depend on serde_json) ----
 
@@ -116,7 +118,12 @@ impl P<'_> {
             }
             _ => {
                 let s = self.i;
-                while self.i < self.b.len() && matches!(self.b[self.i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+                while self.i < self.b.len()
+                    && matches!(
+                        self.b[self.i],
+                        b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'
+                    )
+                {
                     self.i += 1;
                 }
                 J::Num(String::from_utf8(self.b[s..self.i].to_vec()).unwrap())
@@ -166,7 +173,11 @@ impl P<'_> {
 }
 
 fn parse_json(line: &str) -> J {
-    P { b: line.as_bytes(), i: 0 }.value()
+    P {
+        b: line.as_bytes(),
+        i: 0,
+    }
+    .value()
 }
 
 // ---- our answers, shaped like the sample ----
@@ -206,10 +217,20 @@ fn address_dict(a: &IpAddress) -> J {
         ("is_reserved".into(), J::Bool(a.is_reserved())),
         ("is_loopback".into(), J::Bool(a.is_loopback())),
         ("is_link_local".into(), J::Bool(a.is_link_local())),
-        ("is_site_local".into(), a.is_site_local().map(J::Bool).unwrap_or(J::Null)),
+        (
+            "is_site_local".into(),
+            a.is_site_local().map(J::Bool).unwrap_or(J::Null),
+        ),
         ("ipv4_mapped".into(), opt(a.ipv4_mapped())),
         ("sixtofour".into(), opt(a.sixtofour())),
-        ("teredo".into(), v6(|x| x.teredo().map(|(a, b)| J::Arr(vec![s(a), s(b)])).unwrap_or(J::Null))),
+        (
+            "teredo".into(),
+            v6(|x| {
+                x.teredo()
+                    .map(|(a, b)| J::Arr(vec![s(a), s(b)]))
+                    .unwrap_or(J::Null)
+            }),
+        ),
         ("scope_id".into(), opt(a.scope_id())),
         ("ipv6_mapped".into(), opt(a.ipv6_mapped())),
     ])
@@ -219,7 +240,9 @@ fn address_dict(a: &IpAddress) -> J {
 fn same(expected: &J, got: &J) -> bool {
     match (expected, got) {
         (J::Num(a) | J::Str(a), J::Num(b)) => a == b,
-        (J::Obj(e), J::Obj(_)) => e.iter().all(|(k, v)| got.get(k).is_some_and(|g| same(v, g))),
+        (J::Obj(e), J::Obj(_)) => e
+            .iter()
+            .all(|(k, v)| got.get(k).is_some_and(|g| same(v, g))),
         (J::Arr(e), J::Arr(g)) => e.len() == g.len() && e.iter().zip(g).all(|(a, b)| same(a, b)),
         _ => expected == got,
     }
@@ -228,13 +251,15 @@ fn same(expected: &J, got: &J) -> bool {
 /// Run one case: Ok(result) or Err(python class); None when the op is not ours.
 fn run(op: &str, args: &[J]) -> Option<Result<J, &'static str>> {
     let r: Result<J, &'static str> = match op {
-        "address" => IpAddress::parse(args[0].str()).map(|a| address_dict(&a)).map_err(|e| e.python_class()),
-        "ipv4_address" => {
-            Ipv4Address::parse(args[0].str()).map(|a| address_dict(&a.into())).map_err(|e| e.python_class())
-        }
-        "ipv6_address" => {
-            Ipv6Address::parse(args[0].str()).map(|a| address_dict(&a.into())).map_err(|e| e.python_class())
-        }
+        "address" => IpAddress::parse(args[0].str())
+            .map(|a| address_dict(&a))
+            .map_err(|e| e.python_class()),
+        "ipv4_address" => Ipv4Address::parse(args[0].str())
+            .map(|a| address_dict(&a.into()))
+            .map_err(|e| e.python_class()),
+        "ipv6_address" => Ipv6Address::parse(args[0].str())
+            .map(|a| address_dict(&a.into()))
+            .map_err(|e| e.python_class()),
         "address_from_int" => {
             let v = match &args[0] {
                 J::Num(v) => v.parse::<u8>().unwrap(),
@@ -242,12 +267,18 @@ fn run(op: &str, args: &[J]) -> Option<Result<J, &'static str>> {
             };
             match args[1].int() {
                 Some((false, m)) => match v {
-                    4 => u32::try_from(m).map(|x| IpAddress::V4(x.into())).map_err(|_| "AddressValueError"),
+                    4 => u32::try_from(m)
+                        .map(|x| IpAddress::V4(x.into()))
+                        .map_err(|_| "AddressValueError"),
                     6 => Ok(IpAddress::V6(m.into())),
                     _ => Ok(IpAddress::from_int(m)),
                 }
                 .map(|a| address_dict(&a)),
-                _ => Err(if v == 0 { "ValueError" } else { "AddressValueError" }),
+                _ => Err(if v == 0 {
+                    "ValueError"
+                } else {
+                    "AddressValueError"
+                }),
             }
         }
         "address_add" | "address_sub" => {
@@ -256,13 +287,22 @@ fn run(op: &str, args: &[J]) -> Option<Result<J, &'static str>> {
                 (Err(e), _) => Err(e.python_class()),
                 (Ok(_), None) => Err("AddressValueError"),
                 (Ok(a), Some((neg, m))) => {
-                    let neg = if op == "address_sub" { !neg && m != 0 } else { neg };
-                    a.checked_offset(neg, m).map(s).map_err(|e| e.python_class())
+                    let neg = if op == "address_sub" {
+                        !neg && m != 0
+                    } else {
+                        neg
+                    };
+                    a.checked_offset(neg, m)
+                        .map(s)
+                        .map_err(|e| e.python_class())
                 }
             }
         }
         "compare_addresses" => {
-            let (a, b) = (IpAddress::parse(args[0].str()), IpAddress::parse(args[1].str()));
+            let (a, b) = (
+                IpAddress::parse(args[0].str()),
+                IpAddress::parse(args[1].str()),
+            );
             match (a, b) {
                 (Err(e), _) | (_, Err(e)) => Err(e.python_class()),
                 (Ok(a), Ok(b)) if a.version() != b.version() => Err("TypeError"),
@@ -283,15 +323,21 @@ fn run(op: &str, args: &[J]) -> Option<Result<J, &'static str>> {
             Err(e) => Err(e.python_class()),
             Ok(a) => {
                 let mut out = String::new();
-                a.format_spec(args[1].str(), &mut out).map(|_| J::Str(out)).map_err(|e| e.python_class())
+                a.format_spec(args[1].str(), &mut out)
+                    .map(|_| J::Str(out))
+                    .map_err(|e| e.python_class())
             }
         },
         "v4_int_to_packed" => match args[0].int() {
-            Some((false, m)) => v4_int_to_packed(m).map(|b| J::Str(hex(&b))).map_err(|e| e.python_class()),
+            Some((false, m)) => v4_int_to_packed(m)
+                .map(|b| J::Str(hex(&b)))
+                .map_err(|e| e.python_class()),
             _ => Err("ValueError"),
         },
         "v6_int_to_packed" => match args[0].int() {
-            Some((false, m)) => v6_int_to_packed(m).map(|b| J::Str(hex(&b))).map_err(|e| e.python_class()),
+            Some((false, m)) => v6_int_to_packed(m)
+                .map(|b| J::Str(hex(&b)))
+                .map_err(|e| e.python_class()),
             _ => Err("ValueError"),
         },
         _ => return None,
@@ -303,7 +349,9 @@ fn run(op: &str, args: &[J]) -> Option<Result<J, &'static str>> {
 /// this crate (CPython has none): such cases are counted, not failed.
 fn beyond_scope_capacity(args: &[J]) -> bool {
     args.iter().any(|a| match a {
-        J::Str(t) => t.split_once('%').is_some_and(|(_, scope)| scope.len() > ScopeId::CAPACITY),
+        J::Str(t) => t
+            .split_once('%')
+            .is_some_and(|(_, scope)| scope.len() > ScopeId::CAPACITY),
         _ => false,
     })
 }
@@ -313,7 +361,12 @@ fn check_corpus(path: &str) -> Option<(usize, usize)> {
     let out = match Command::new("zcat").arg(path).output() {
         Ok(o) if o.status.success() => o.stdout,
         other => {
-            assert!(!required, "cannot read {}: {:?}", path, other.map(|o| o.status));
+            assert!(
+                !required,
+                "cannot read {}: {:?}",
+                path,
+                other.map(|o| o.status)
+            );
             eprintln!("SKIPPED: cannot read the conformance corpus {}", path);
             return None;
         }
@@ -323,7 +376,9 @@ fn check_corpus(path: &str) -> Option<(usize, usize)> {
     for line in text.lines() {
         let case = parse_json(line);
         let op = case.get("op").unwrap().str();
-        let J::Arr(args) = case.get("args").unwrap() else { panic!() };
+        let J::Arr(args) = case.get("args").unwrap() else {
+            panic!()
+        };
         let Some(got) = run(op, args) else { continue };
         if beyond_scope_capacity(args) {
             deviations += 1;
@@ -350,8 +405,19 @@ fn check_corpus(path: &str) -> Option<(usize, usize)> {
     for f in failed.iter().take(25) {
         eprintln!("{}", f);
     }
-    assert!(checked > 1000, "only {} address cases found in {}", checked, path);
-    assert!(failed.is_empty(), "{} of {} address cases in {} differ from CPython", failed.len(), checked, path);
+    assert!(
+        checked > 1000,
+        "only {} address cases found in {}",
+        checked,
+        path
+    );
+    assert!(
+        failed.is_empty(),
+        "{} of {} address cases in {} differ from CPython",
+        failed.len(),
+        checked,
+        path
+    );
     Some((checked, deviations))
 }
 
@@ -366,6 +432,9 @@ fn address_ops_match_cpython_sample() {
 /// Our larger generated corpus (conformance/generated.jsonl.gz in the repo).
 #[test]
 fn address_ops_match_generated_corpus() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../conformance/generated.jsonl.gz");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../conformance/generated.jsonl.gz"
+    );
     check_corpus(path);
 }

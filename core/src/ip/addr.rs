@@ -55,7 +55,10 @@ impl IpAddress {
         };
         match (v4, v6) {
             (IpError::Address(v4), IpError::Address(v6)) => {
-                Err(IpError::Value(ValueError::NotAnAddress { v4: v4.kind, v6: v6.kind }))
+                Err(IpError::Value(ValueError::NotAnAddress {
+                    v4: v4.kind,
+                    v6: v6.kind,
+                }))
             }
             (other, _) => Err(other),
         }
@@ -309,12 +312,18 @@ mod tests {
     fn dispatch() {
         let a: IpAddress = "::ffff:10.0.0.1".parse().unwrap();
         assert_eq!(a.ipv4_mapped().unwrap().to_string(), "10.0.0.1");
-        assert_eq!(a.exploded().to_string(), "0000:0000:0000:0000:0000:ffff:10.0.0.1");
+        assert_eq!(
+            a.exploded().to_string(),
+            "0000:0000:0000:0000:0000:ffff:10.0.0.1"
+        );
         let mut buf = [0u8; 16];
         assert_eq!(a.packed(&mut buf).len(), 16);
         let b: IpAddress = "10.0.0.1".parse().unwrap();
         assert_eq!(b.packed(&mut buf), &[10, 0, 0, 1]);
-        assert_eq!(b.ipv6_mapped().unwrap(), a.ipv4_mapped().unwrap().ipv6_mapped());
+        assert_eq!(
+            b.ipv6_mapped().unwrap(),
+            a.ipv4_mapped().unwrap().ipv6_mapped()
+        );
         assert_eq!(b.is_site_local(), None);
         assert!(b < a);
         assert_eq!(b.checked_add(-1).unwrap().to_string(), "10.0.0.0");

@@ -278,8 +278,12 @@ impl fmt::Display for FormatSpecError {
         f.write_str(match self {
             FormatSpecError::Invalid => "invalid format specifier",
             FormatSpecError::Sign => "sign not allowed in string format specifier",
-            FormatSpecError::NegativeZero => "negative zero coercion (z) not allowed in string format specifier",
-            FormatSpecError::Alternate => "alternate form (#) not allowed in string format specifier",
+            FormatSpecError::NegativeZero => {
+                "negative zero coercion (z) not allowed in string format specifier"
+            }
+            FormatSpecError::Alternate => {
+                "alternate form (#) not allowed in string format specifier"
+            }
             FormatSpecError::EqualsAlign => "'=' alignment not allowed in string format specifier",
             FormatSpecError::Grouping => "grouping (',' or '_') not allowed with 's'",
             FormatSpecError::MissingPrecision => "format specifier missing precision",
@@ -314,7 +318,10 @@ pub struct TypeError {
 impl TypeError {
     /// `format(addr, spec)` with a spec CPython's `object.__format__` refuses.
     pub const fn unsupported_format(version: u8) -> Self {
-        TypeError { left: version, right: 0 }
+        TypeError {
+            left: version,
+            right: 0,
+        }
     }
 }
 
@@ -327,7 +334,11 @@ impl fmt::Display for TypeError {
                 self.left
             );
         }
-        write!(f, "IPv{} and IPv{} values cannot be mixed here", self.left, self.right)
+        write!(
+            f,
+            "IPv{} and IPv{} values cannot be mixed here",
+            self.left, self.right
+        )
     }
 }
 
@@ -335,13 +346,27 @@ impl AddressError {
     /// An error of `kind` over the input bytes `start..end` (offsets past
     /// `u16::MAX` saturate; inputs that long are rejected anyway).
     pub(crate) fn at(kind: AddressErrorKind, start: usize, end: usize) -> Self {
-        let clamp = |v: usize| if v > u16::MAX as usize { u16::MAX } else { v as u16 };
-        AddressError { kind, start: clamp(start), end: clamp(end) }
+        let clamp = |v: usize| {
+            if v > u16::MAX as usize {
+                u16::MAX
+            } else {
+                v as u16
+            }
+        };
+        AddressError {
+            kind,
+            start: clamp(start),
+            end: clamp(end),
+        }
     }
 
     /// An error that has no position (integers, packed bytes).
     pub(crate) const fn bare(kind: AddressErrorKind) -> Self {
-        AddressError { kind, start: 0, end: 0 }
+        AddressError {
+            kind,
+            start: 0,
+            end: 0,
+        }
     }
 
     /// A [`Display`](fmt::Display) adapter that also quotes the offending
@@ -384,32 +409,64 @@ impl fmt::Display for AddressErrorKind {
         use AddressErrorKind::*;
         match *self {
             Empty => f.write_str("address is empty"),
-            UnexpectedSlash => f.write_str("unexpected '/' in an address (use a network or interface)"),
-            OctetCount { found } => write!(f, "expected 4 octets separated by '.', found {}", found),
+            UnexpectedSlash => {
+                f.write_str("unexpected '/' in an address (use a network or interface)")
+            }
+            OctetCount { found } => {
+                write!(f, "expected 4 octets separated by '.', found {}", found)
+            }
             EmptyOctet { part } => write!(f, "octet {} is empty", part),
-            OctetNotDecimal { part } => write!(f, "octet {} has a character other than ASCII 0-9", part),
+            OctetNotDecimal { part } => {
+                write!(f, "octet {} has a character other than ASCII 0-9", part)
+            }
             OctetTooLong { part } => write!(f, "octet {} has more than 3 digits", part),
             OctetTooLarge { part, value } => write!(f, "octet {} is {} (> 255)", part, value),
             OctetLeadingZero { part } => {
-                write!(f, "octet {} has a leading zero (ambiguous with octal)", part)
+                write!(
+                    f,
+                    "octet {} has a leading zero (ambiguous with octal)",
+                    part
+                )
             }
-            TooLong { len } => write!(f, "IPv6 address is {} characters long (at most 45 before '%')", len),
+            TooLong { len } => write!(
+                f,
+                "IPv6 address is {} characters long (at most 45 before '%')",
+                len
+            ),
             TooFewParts { found } => {
-                write!(f, "IPv6 needs at least 3 ':'-separated parts, found {}", found)
+                write!(
+                    f,
+                    "IPv6 needs at least 3 ':'-separated parts, found {}",
+                    found
+                )
             }
-            TooManyColons => f.write_str("IPv6 allows at most 8 colons (an IPv4 tail counts as 2 groups)"),
+            TooManyColons => {
+                f.write_str("IPv6 allows at most 8 colons (an IPv4 tail counts as 2 groups)")
+            }
             MultipleDoubleColon => f.write_str("at most one '::' is permitted"),
             LeadingColon => f.write_str("a leading ':' is only permitted as part of '::'"),
             TrailingColon => f.write_str("a trailing ':' is only permitted as part of '::'"),
             TooManyGroupsWithDoubleColon { found } => {
-                write!(f, "with '::' at most 7 other groups are permitted, found {}", found)
+                write!(
+                    f,
+                    "with '::' at most 7 other groups are permitted, found {}",
+                    found
+                )
             }
             WrongGroupCount { found } => {
-                write!(f, "without '::' exactly 8 groups are needed, found {}", found)
+                write!(
+                    f,
+                    "without '::' exactly 8 groups are needed, found {}",
+                    found
+                )
             }
             EmptyGroup { part } => write!(f, "group {} is empty", part),
             GroupTooLong { part } => write!(f, "group {} has more than 4 hex digits", part),
-            GroupNotHex { part } => write!(f, "group {} has a character other than ASCII hex digits", part),
+            GroupNotHex { part } => write!(
+                f,
+                "group {} has a character other than ASCII hex digits",
+                part
+            ),
             BadScope => f.write_str("scope id after '%' is empty or contains another '%'"),
             ScopeTooLong { len } => write!(
                 f,
@@ -418,10 +475,16 @@ impl fmt::Display for AddressErrorKind {
                 super::ScopeId::CAPACITY
             ),
             MultipleSlashes => f.write_str("only one '/' is permitted"),
-            IntOutOfRange { version, negative: true } => {
+            IntOutOfRange {
+                version,
+                negative: true,
+            } => {
                 write!(f, "a negative integer is not an IPv{} address", version)
             }
-            IntOutOfRange { version, negative: false } => write!(
+            IntOutOfRange {
+                version,
+                negative: false,
+            } => write!(
                 f,
                 "integer is >= 2**{} and not an IPv{} address",
                 if version == 4 { 32 } else { 128 },
@@ -461,10 +524,12 @@ impl fmt::Display for NetmaskError {
             NetmaskError::PrefixTooLong { value, max } => {
                 write!(f, "prefix length {} is above the maximum {}", value, max)
             }
-            NetmaskError::NotAMask => {
-                f.write_str("mask is neither a netmask (ones then zeros) nor a hostmask (zeros then ones)")
+            NetmaskError::NotAMask => f.write_str(
+                "mask is neither a netmask (ones then zeros) nor a hostmask (zeros then ones)",
+            ),
+            NetmaskError::MaskNotAnAddress => {
+                f.write_str("mask is neither a prefix length nor a dotted mask")
             }
-            NetmaskError::MaskNotAnAddress => f.write_str("mask is neither a prefix length nor a dotted mask"),
         }
     }
 }
@@ -482,24 +547,43 @@ impl fmt::Display for ValueError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             ValueError::NotAnAddress { v4, v6 } => {
-                write!(f, "not an IPv4 address ({}) nor an IPv6 address ({})", v4, v6)
+                write!(
+                    f,
+                    "not an IPv4 address ({}) nor an IPv6 address ({})",
+                    v4, v6
+                )
             }
             ValueError::NotANetwork { v4, v6 } => {
-                write!(f, "not an IPv4 network ({}) nor an IPv6 network ({})", v4, v6)
+                write!(
+                    f,
+                    "not an IPv4 network ({}) nor an IPv6 network ({})",
+                    v4, v6
+                )
             }
             ValueError::HostBitsSet => {
                 f.write_str("host bits are set right of the prefix (use strict=false to mask them)")
             }
-            ValueError::BothPrefixArgs => f.write_str("give prefixlen_diff or new_prefix, not both"),
-            ValueError::NewPrefixWrongSide { new_prefix, prefixlen } => write!(
+            ValueError::BothPrefixArgs => {
+                f.write_str("give prefixlen_diff or new_prefix, not both")
+            }
+            ValueError::NewPrefixWrongSide {
+                new_prefix,
+                prefixlen,
+            } => write!(
                 f,
                 "new prefix {} is on the wrong side of the current prefix length {}",
                 new_prefix, prefixlen
             ),
             ValueError::PrefixOutOfRange { prefixlen, max } => {
-                write!(f, "resulting prefix length {} is outside 0..={}", prefixlen, max)
+                write!(
+                    f,
+                    "resulting prefix length {} is outside 0..={}",
+                    prefixlen, max
+                )
             }
-            ValueError::NotASubnet => f.write_str("the network to exclude is not inside this network"),
+            ValueError::NotASubnet => {
+                f.write_str("the network to exclude is not inside this network")
+            }
             ValueError::LastBeforeFirst => f.write_str("last address is before the first"),
             ValueError::FormatSpec(e) => fmt::Display::fmt(&e, f),
             ValueError::IntOutOfRange { version } => write!(
@@ -520,7 +604,11 @@ impl fmt::Display for IpError {
             IpError::Value(e) => fmt::Display::fmt(e, f),
             IpError::Type(e) => fmt::Display::fmt(e, f),
             IpError::Index { index, len } => {
-                write!(f, "index {} is out of range for a network of {} addresses", index, len)
+                write!(
+                    f,
+                    "index {} is out of range for a network of {} addresses",
+                    index, len
+                )
             }
         }
     }

@@ -23,7 +23,11 @@ pub trait Address: sealed::Sealed + Copy + Eq + Ord + Hash + Debug + Display {
     /// 4 or 6.
     const VERSION: u8;
     /// All bits set for this width (CPython's `_ALL_ONES`).
-    const ALL_ONES: u128 = if Self::BITS == 128 { u128::MAX } else { (1u128 << Self::BITS) - 1 };
+    const ALL_ONES: u128 = if Self::BITS == 128 {
+        u128::MAX
+    } else {
+        (1u128 << Self::BITS) - 1
+    };
 
     /// The address as an integer (scope id dropped).
     fn to_bits(&self) -> u128;
@@ -40,7 +44,10 @@ pub trait Address: sealed::Sealed + Copy + Eq + Ord + Hash + Debug + Display {
             0
         } else {
             // `>> 128` would overflow; a full-width mask is all ones.
-            Self::ALL_ONES ^ Self::ALL_ONES.checked_shr(u32::from(prefixlen)).unwrap_or(0)
+            Self::ALL_ONES
+                ^ Self::ALL_ONES
+                    .checked_shr(u32::from(prefixlen))
+                    .unwrap_or(0)
         }
     }
     /// The IPv6 scope id, if any (always `None` for IPv4).

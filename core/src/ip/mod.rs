@@ -42,7 +42,8 @@ mod summarize;
 // -- re-exports: addresses --
 pub use addr::IpAddress;
 pub use error::{
-    AddressError, AddressErrorKind, FormatSpecError, IpError, IpErrorKindLite, NetmaskError, TypeError, ValueError,
+    AddressError, AddressErrorKind, FormatSpecError, IpError, IpErrorKindLite, NetmaskError,
+    TypeError, ValueError,
 };
 pub use family::Address;
 pub use packed::{v4_int_to_packed, v6_int_to_packed};

@@ -32,7 +32,10 @@ mod tests {
     fn packs() {
         assert_eq!(v4_int_to_packed(0).unwrap(), [0; 4]);
         assert_eq!(v4_int_to_packed(u32::MAX as u128).unwrap(), [255; 4]);
-        assert_eq!(v4_int_to_packed(1 << 32).unwrap_err().python_class(), "ValueError");
+        assert_eq!(
+            v4_int_to_packed(1 << 32).unwrap_err().python_class(),
+            "ValueError"
+        );
         assert_eq!(v6_int_to_packed(1).unwrap()[15], 1);
     }
 }

@@ -33,7 +33,10 @@ impl ScopeId {
     pub const CAPACITY: usize = 47;
 
     /// The empty value `Ipv6Address` stores for "no scope".
-    pub(crate) const NONE: ScopeId = ScopeId { len: 0, buf: [0; ScopeId::CAPACITY] };
+    pub(crate) const NONE: ScopeId = ScopeId {
+        len: 0,
+        buf: [0; ScopeId::CAPACITY],
+    };
 
     /// A scope id from its text: not empty, no `%`, at most
     /// [`ScopeId::CAPACITY`] bytes. Errors are `AddressValueError`s.
@@ -54,7 +57,10 @@ impl ScopeId {
         }
         let mut buf = [0u8; Self::CAPACITY];
         buf[..b.len()].copy_from_slice(b);
-        Ok(ScopeId { len: b.len() as u8, buf })
+        Ok(ScopeId {
+            len: b.len() as u8,
+            buf,
+        })
     }
 
     /// The scope id text.
@@ -140,7 +146,13 @@ mod tests {
         let long = "x".repeat(ScopeId::CAPACITY);
         assert_eq!(ScopeId::new(&long).unwrap().as_str(), long);
         let e = ScopeId::new(&(long + "y")).unwrap_err();
-        assert!(matches!(e, IpError::Address(AddressError { kind: AddressErrorKind::ScopeTooLong { len: 48 }, .. })));
+        assert!(matches!(
+            e,
+            IpError::Address(AddressError {
+                kind: AddressErrorKind::ScopeTooLong { len: 48 },
+                ..
+            })
+        ));
     }
 
     #[test]

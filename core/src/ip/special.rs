@@ -32,19 +32,19 @@ const fn v4(a: u8, b: u8, c: u8, d: u8) -> u128 {
 
 /// IPv4 blocks the IANA registry marks "not globally reachable".
 const V4_PRIVATE: &[(u128, u32)] = &[
-    (v4(0, 0, 0, 0), 8),        // "this network" (RFC 791)
-    (v4(10, 0, 0, 0), 8),       // private use (RFC 1918)
-    (v4(127, 0, 0, 0), 8),      // loopback (RFC 1122)
-    (v4(169, 254, 0, 0), 16),   // link local (RFC 3927)
-    (v4(172, 16, 0, 0), 12),    // private use (RFC 1918)
-    (v4(192, 0, 0, 0), 24),     // IETF protocol assignments (RFC 6890)
-    (v4(192, 0, 0, 170), 31),   // NAT64/DNS64 discovery (RFC 7050)
-    (v4(192, 0, 2, 0), 24),     // TEST-NET-1 (RFC 5737)
-    (v4(192, 168, 0, 0), 16),   // private use (RFC 1918)
-    (v4(198, 18, 0, 0), 15),    // benchmarking (RFC 2544)
-    (v4(198, 51, 100, 0), 24),  // TEST-NET-2 (RFC 5737)
-    (v4(203, 0, 113, 0), 24),   // TEST-NET-3 (RFC 5737)
-    (v4(240, 0, 0, 0), 4),      // reserved (RFC 1112)
+    (v4(0, 0, 0, 0), 8),          // "this network" (RFC 791)
+    (v4(10, 0, 0, 0), 8),         // private use (RFC 1918)
+    (v4(127, 0, 0, 0), 8),        // loopback (RFC 1122)
+    (v4(169, 254, 0, 0), 16),     // link local (RFC 3927)
+    (v4(172, 16, 0, 0), 12),      // private use (RFC 1918)
+    (v4(192, 0, 0, 0), 24),       // IETF protocol assignments (RFC 6890)
+    (v4(192, 0, 0, 170), 31),     // NAT64/DNS64 discovery (RFC 7050)
+    (v4(192, 0, 2, 0), 24),       // TEST-NET-1 (RFC 5737)
+    (v4(192, 168, 0, 0), 16),     // private use (RFC 1918)
+    (v4(198, 18, 0, 0), 15),      // benchmarking (RFC 2544)
+    (v4(198, 51, 100, 0), 24),    // TEST-NET-2 (RFC 5737)
+    (v4(203, 0, 113, 0), 24),     // TEST-NET-3 (RFC 5737)
+    (v4(240, 0, 0, 0), 4),        // reserved (RFC 1112)
     (v4(255, 255, 255, 255), 32), // limited broadcast (RFC 919)
 ];
 
@@ -108,17 +108,17 @@ const fn v6(s: [u16; 8]) -> u128 {
 /// 2002::/16, which CPython treats as not reachable to be safe, and
 /// RFC 9637's documentation block 3fff::/20).
 const V6_PRIVATE: &[(u128, u32)] = &[
-    (1, 128),                                  // loopback (RFC 4291)
-    (0, 128),                                  // unspecified (RFC 4291)
-    (v6([0, 0, 0, 0, 0, 0xffff, 0, 0]), 96),   // IPv4-mapped (RFC 4291)
-    (v6([0x64, 0xff9b, 1, 0, 0, 0, 0, 0]), 48), // local-use IPv4/IPv6 translation (RFC 8215)
-    (v6([0x100, 0, 0, 0, 0, 0, 0, 0]), 64),    // discard-only (RFC 6666)
-    (v6([0x2001, 0, 0, 0, 0, 0, 0, 0]), 23),   // IETF protocol assignments (RFC 2928)
+    (1, 128),                                    // loopback (RFC 4291)
+    (0, 128),                                    // unspecified (RFC 4291)
+    (v6([0, 0, 0, 0, 0, 0xffff, 0, 0]), 96),     // IPv4-mapped (RFC 4291)
+    (v6([0x64, 0xff9b, 1, 0, 0, 0, 0, 0]), 48),  // local-use IPv4/IPv6 translation (RFC 8215)
+    (v6([0x100, 0, 0, 0, 0, 0, 0, 0]), 64),      // discard-only (RFC 6666)
+    (v6([0x2001, 0, 0, 0, 0, 0, 0, 0]), 23),     // IETF protocol assignments (RFC 2928)
     (v6([0x2001, 0xdb8, 0, 0, 0, 0, 0, 0]), 32), // documentation (RFC 3849)
-    (v6([0x2002, 0, 0, 0, 0, 0, 0, 0]), 16),   // 6to4 (RFC 3056)
-    (v6([0x3fff, 0, 0, 0, 0, 0, 0, 0]), 20),   // documentation (RFC 9637)
-    (v6([0xfc00, 0, 0, 0, 0, 0, 0, 0]), 7),    // unique local (RFC 4193)
-    (v6([0xfe80, 0, 0, 0, 0, 0, 0, 0]), 10),   // link-local unicast (RFC 4291)
+    (v6([0x2002, 0, 0, 0, 0, 0, 0, 0]), 16),     // 6to4 (RFC 3056)
+    (v6([0x3fff, 0, 0, 0, 0, 0, 0, 0]), 20),     // documentation (RFC 9637)
+    (v6([0xfc00, 0, 0, 0, 0, 0, 0, 0]), 7),      // unique local (RFC 4193)
+    (v6([0xfe80, 0, 0, 0, 0, 0, 0, 0]), 10),     // link-local unicast (RFC 4291)
 ];
 
 /// Globally reachable blocks inside [`V6_PRIVATE`].
@@ -181,7 +181,12 @@ pub(crate) const fn v6_is_private(a: u128) -> bool {
 /// end lies in an exception. Networks are not delegated to IPv4 for
 /// IPv4-mapped IPv6, unlike the address flag. (Added for `network.rs`.)
 pub(crate) const fn net_is_private(version: u8, first: u128, last: u128) -> bool {
-    const fn check<const W: u32>(first: u128, last: u128, blocks: &[(u128, u32)], except: &[(u128, u32)]) -> bool {
+    const fn check<const W: u32>(
+        first: u128,
+        last: u128,
+        blocks: &[(u128, u32)],
+        except: &[(u128, u32)],
+    ) -> bool {
         let mut inside = false;
         let mut i = 0;
         while i < blocks.len() {

@@ -29,7 +29,10 @@ pub struct TextBuf<const N: usize> {
 impl<const N: usize> TextBuf<N> {
     /// An empty buffer.
     pub const fn new() -> Self {
-        TextBuf { len: 0, buf: [0; N] }
+        TextBuf {
+            len: 0,
+            buf: [0; N],
+        }
     }
 
     /// Format `value` into a new buffer; `None` when it does not fit.
@@ -204,7 +207,11 @@ pub(crate) fn format_address(
         _ => return Err(IpError::Type(TypeError::unsupported_format(version))),
     };
     let bits: u32 = if version == 4 { 32 } else { 128 };
-    let (digit_bits, digits) = if kind == b'b' { (1, bits) } else { (4, bits / 4) };
+    let (digit_bits, digits) = if kind == b'b' {
+        (1, bits)
+    } else {
+        (4, bits / 4)
+    };
     let table = if kind == b'X' { HEX_UPPER } else { HEX_LOWER };
     // 2 + 128 + 31 for '#_b' on IPv6.
     let mut t = TextBuf::<161>::new();
@@ -320,7 +327,12 @@ impl StrSpec {
         if align_given && align == b'=' {
             return Err(FormatSpecError::EqualsAlign);
         }
-        Ok(StrSpec { fill, align, width, precision })
+        Ok(StrSpec {
+            fill,
+            align,
+            width,
+            precision,
+        })
     }
 
     fn write(&self, text: &str, out: &mut dyn fmt::Write) -> fmt::Result {
@@ -366,26 +378,44 @@ fn digits(b: &[u8]) -> Result<(Option<usize>, usize), FormatSpecError> {
             .filter(|&v| v <= i64::MAX as u64)
             .ok_or(FormatSpecError::TooManyDigits)?;
     }
-    Ok((Some(usize::try_from(v).map_err(|_| FormatSpecError::TooManyDigits)?), n))
+    Ok((
+        Some(usize::try_from(v).map_err(|_| FormatSpecError::TooManyDigits)?),
+        n,
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn fmt(spec: &str, version: u8, v: u128, text: &str) -> Result<std::string::String, &'static str> {
+    fn fmt(
+        spec: &str,
+        version: u8,
+        v: u128,
+        text: &str,
+    ) -> Result<std::string::String, &'static str> {
         let mut s = std::string::String::new();
-        format_address(spec, version, v, text, &mut s).map(|_| s).map_err(|e| e.python_class())
+        format_address(spec, version, v, text, &mut s)
+            .map(|_| s)
+            .map_err(|e| e.python_class())
     }
 
     #[test]
     fn integer_forms() {
-        assert_eq!(fmt("#_n", 4, 0, "0.0.0.0").unwrap(), "0b0000_0000_0000_0000_0000_0000_0000_0000");
+        assert_eq!(
+            fmt("#_n", 4, 0, "0.0.0.0").unwrap(),
+            "0b0000_0000_0000_0000_0000_0000_0000_0000"
+        );
         assert_eq!(fmt("_X", 4, 0xc034c103, "").unwrap(), "C034_C103");
         assert_eq!(fmt("#X", 4, 0x005126cc, "").unwrap(), "0X005126CC");
-        assert_eq!(fmt("n", 6, 0x2002717e, "").unwrap(), "0000000000000000000000002002717e");
+        assert_eq!(
+            fmt("n", 6, 0x2002717e, "").unwrap(),
+            "0000000000000000000000002002717e"
+        );
         assert_eq!(fmt("_x", 4, 0x0a000000, "").unwrap(), "0a00_0000");
-        for bad in ["#_", "_#x", "__x", "#010x", "^30", ">50", "10", "z", "c", "S", " 1 ", "xx", "%"] {
+        for bad in [
+            "#_", "_#x", "__x", "#010x", "^30", ">50", "10", "z", "c", "S", " 1 ", "xx", "%",
+        ] {
             assert_eq!(fmt(bad, 4, 1, "0.0.0.1"), Err("TypeError"), "{:?}", bad);
         }
     }
@@ -394,8 +424,14 @@ mod tests {
     fn string_forms() {
         assert_eq!(fmt("", 4, 0, "1.2.3.4").unwrap(), "1.2.3.4");
         assert_eq!(fmt("s", 4, 0, "1.2.3.4").unwrap(), "1.2.3.4");
-        assert_eq!(fmt(">20s", 4, 0, "192.168.255.255").unwrap(), "     192.168.255.255");
-        assert_eq!(fmt("^30s", 6, 0, "::ffff:93.61.84.36").unwrap(), "      ::ffff:93.61.84.36      ");
+        assert_eq!(
+            fmt(">20s", 4, 0, "192.168.255.255").unwrap(),
+            "     192.168.255.255"
+        );
+        assert_eq!(
+            fmt("^30s", 6, 0, "::ffff:93.61.84.36").unwrap(),
+            "      ::ffff:93.61.84.36      "
+        );
         assert_eq!(fmt("^6s", 6, 0, "::1").unwrap(), " ::1  ");
         assert_eq!(fmt("<5s", 6, 0, "::").unwrap(), "::   ");
         assert_eq!(fmt("*>6s", 6, 0, "::").unwrap(), "****::");
@@ -403,7 +439,18 @@ mod tests {
         assert_eq!(fmt("06s", 6, 0, "::").unwrap(), "::0000");
         assert_eq!(fmt(".3s", 4, 0, "1.2.3.4").unwrap(), "1.2");
         assert_eq!(fmt("x<0s", 4, 0, "1.2.3.4").unwrap(), "1.2.3.4");
-        for bad in [" s", "+s", "#s", "=10s", ",s", "_s", ".s", "abs", "zs", "99999999999999999999s"] {
+        for bad in [
+            " s",
+            "+s",
+            "#s",
+            "=10s",
+            ",s",
+            "_s",
+            ".s",
+            "abs",
+            "zs",
+            "99999999999999999999s",
+        ] {
             assert_eq!(fmt(bad, 4, 0, "1.2.3.4"), Err("ValueError"), "{:?}", bad);
         }
     }

@@ -58,21 +58,31 @@ impl Ipv4Address {
     pub fn from_packed(b: &[u8]) -> Result<Self, IpError> {
         match <[u8; 4]>::try_from(b) {
             Ok(o) => Ok(Self::from_octets(o)),
-            Err(_) => Err(AddressError::bare(AddressErrorKind::PackedLength { version: 4, len: b.len() }).into()),
+            Err(_) => Err(AddressError::bare(AddressErrorKind::PackedLength {
+                version: 4,
+                len: b.len(),
+            })
+            .into()),
         }
     }
 
     /// From an integer (CPython `IPv4Address(int)`): `0 ..= 2**32 - 1`.
     pub fn from_int(v: i128) -> Result<Self, IpError> {
         u32::try_from(v).map(Ipv4Address).map_err(|_| {
-            AddressError::bare(AddressErrorKind::IntOutOfRange { version: 4, negative: v < 0 }).into()
+            AddressError::bare(AddressErrorKind::IntOutOfRange {
+                version: 4,
+                negative: v < 0,
+            })
+            .into()
         })
     }
 
     /// Parse CPython's `IPv4Address(s)` text form; errors are `AddressValueError`s
     /// naming the octet.
     pub fn parse(s: &str) -> Result<Self, IpError> {
-        parse_bytes(s.as_bytes(), 0).map(Ipv4Address).map_err(IpError::Address)
+        parse_bytes(s.as_bytes(), 0)
+            .map(Ipv4Address)
+            .map_err(IpError::Address)
     }
 
     /// The fully written form: for IPv4 the same as [`Display`](fmt::Display).
@@ -115,7 +125,11 @@ impl Ipv4Address {
     /// unbounded): subtracts when `negative`.
     pub fn checked_offset(self, negative: bool, magnitude: u128) -> Result<Self, IpError> {
         let v = self.0 as u128;
-        let r = if negative { v.checked_sub(magnitude) } else { v.checked_add(magnitude) };
+        let r = if negative {
+            v.checked_sub(magnitude)
+        } else {
+            v.checked_add(magnitude)
+        };
         match r.and_then(|r| u32::try_from(r).ok()) {
             Some(r) => Ok(Ipv4Address(r)),
             None => Err(AddressError::bare(AddressErrorKind::Overflow { version: 4 }).into()),
@@ -203,35 +217,57 @@ pub(crate) fn parse_bytes(s: &[u8], base: usize) -> Result<u32, AddressError> {
 }
 
 #[inline]
-fn parse_fast(s: &[u8]) -> Option<u32> {
-    let mut i = 0;
-    let mut out = 0u32;
-    let mut octet = 0;
-    loop {
-        let start = i;
-        let mut v = 0u32;
-        while let Some(&c) = s.get(i) {
-            let d = c.wrapping_sub(b'0');
-            if d > 9 || i - start == 3 {
-                break;
-            }
-            v = v * 10 + d as u32;
-            i += 1;
-        }
-        let n = i - start;
-        if n == 0 || v > 255 || (n > 1 && s.get(start) == Some(&b'0')) {
-            return None;
-        }
-        out = out << 8 | v;
-        octet += 1;
-        if octet == 4 {
-            return if i == s.len() { Some(out) } else { None };
-        }
-        if s.get(i) != Some(&b'.') {
-            return None;
-        }
-        i += 1;
+pub(crate) fn parse_fast(s: &[u8]) -> Option<u32> {
+    if s.len() < 7 || s.len() > 15 {
+        return None;
     }
+    let (a, i) = octet(s, 0)?;
+    let (b, i) = octet(s, dot(s, i)?)?;
+    let (c, i) = octet(s, dot(s, i)?)?;
+    let (d, i) = octet(s, dot(s, i)?)?;
+    if i != s.len() {
+        return None;
+    }
+    Some(a << 24 | b << 16 | c << 8 | d)
+}
+
+#[inline(always)]
+fn dot(s: &[u8], i: usize) -> Option<usize> {
+    if s.get(i) == Some(&b'.') {
+        Some(i + 1)
+    } else {
+        None
+    }
+}
+
+#[inline(always)]
+fn digit(s: &[u8], i: usize) -> Option<u32> {
+    match s.get(i) {
+        Some(&c) if c.is_ascii_digit() => Some((c - b'0') as u32),
+        _ => None,
+    }
+}
+
+/// One octet at `i`: 1-3 digits, no leading zero, at most 255; returns the
+/// value and the index after it. A 4th digit is left for the caller to
+/// refuse (it expects a `.` or the end).
+#[inline(always)]
+fn octet(s: &[u8], i: usize) -> Option<(u32, usize)> {
+    let d0 = digit(s, i)?;
+    let Some(d1) = digit(s, i + 1) else {
+        return Some((d0, i + 1));
+    };
+    if d0 == 0 {
+        return None;
+    }
+    let Some(d2) = digit(s, i + 2) else {
+        return Some((d0 * 10 + d1, i + 2));
+    };
+    let v = d0 * 100 + d1 * 10 + d2;
+    if v > 255 {
+        return None;
+    }
+    Some((v, i + 3))
 }
 
 /// The first error CPython's `IPv4Address(s)` reports, in its order: `/`,
@@ -248,7 +284,9 @@ fn explain(s: &[u8], base: usize) -> AddressError {
     }
     let dots = s.iter().filter(|&&c| c == b'.').count();
     if dots != 3 {
-        return whole(OctetCount { found: (dots + 1).min(255) as u8 });
+        return whole(OctetCount {
+            found: (dots + 1).min(255) as u8,
+        });
     }
     let mut start = 0;
     for (idx, octet) in s.split(|&c| c == b'.').enumerate() {
@@ -420,8 +458,20 @@ mod tests {
         assert_eq!(kind("1.2.3."), EmptyOctet { part: 4 });
         assert_eq!(kind("1.2.3.04"), OctetLeadingZero { part: 4 });
         assert_eq!(kind("1.2.3.00"), OctetLeadingZero { part: 4 });
-        assert_eq!(kind("1.2.3.256"), OctetTooLarge { part: 4, value: 256 });
-        assert_eq!(kind("1.2.3.999"), OctetTooLarge { part: 4, value: 999 });
+        assert_eq!(
+            kind("1.2.3.256"),
+            OctetTooLarge {
+                part: 4,
+                value: 256
+            }
+        );
+        assert_eq!(
+            kind("1.2.3.999"),
+            OctetTooLarge {
+                part: 4,
+                value: 999
+            }
+        );
         assert_eq!(kind("1.2.3.1000"), OctetTooLong { part: 4 });
         assert_eq!(kind("1.2.3.0x1"), OctetNotDecimal { part: 4 });
         assert_eq!(kind(" 1.2.3.4"), OctetNotDecimal { part: 1 });
@@ -435,9 +485,14 @@ mod tests {
 
     #[test]
     fn error_positions_and_text() {
-        let IpError::Address(e) = Ipv4Address::parse("1.2.3.04").unwrap_err() else { panic!() };
+        let IpError::Address(e) = Ipv4Address::parse("1.2.3.04").unwrap_err() else {
+            panic!()
+        };
         assert_eq!((e.start, e.end), (6, 8));
-        assert_eq!(e.to_string(), "octet 4 has a leading zero (ambiguous with octal) (at bytes 6..8)");
+        assert_eq!(
+            e.to_string(),
+            "octet 4 has a leading zero (ambiguous with octal) (at bytes 6..8)"
+        );
     }
 
     #[test]
@@ -462,7 +517,10 @@ mod tests {
         assert!(a.checked_sub(11).is_err());
         assert!(Ipv4Address::from_u32(u32::MAX).checked_add(1).is_err());
         assert!(a.checked_add(i128::MIN).is_err());
-        assert_eq!(a.checked_sub(i128::MIN).unwrap_err().python_class(), "AddressValueError");
+        assert_eq!(
+            a.checked_sub(i128::MIN).unwrap_err().python_class(),
+            "AddressValueError"
+        );
     }
 
     #[test]
@@ -472,7 +530,25 @@ mod tests {
         assert_eq!(a.ipv6_mapped().to_string(), "::ffff:1.2.3.4");
         assert_eq!(std::format!("{:>9}", Ipv4Address::from_u32(0)), "  0.0.0.0");
         assert_eq!(std::format!("{:?}", a), "Ipv4Address(1.2.3.4)");
-        assert_eq!(Ipv4Address::from_packed(&[1, 2, 3]).unwrap_err().python_class(), "AddressValueError");
+        assert_eq!(
+            Ipv4Address::from_packed(&[1, 2, 3])
+                .unwrap_err()
+                .python_class(),
+            "AddressValueError"
+        );
         assert!(Ipv4Address::from_int(1 << 32).is_err() && Ipv4Address::from_int(-1).is_err());
+    }
+
+    proptest::proptest! {
+        /// The fast path accepts exactly what the CPython-ordered checks accept.
+        #[test]
+        fn fast_path_agrees_with_explain(s in "[0-9.]{0,18}") {
+            let b = s.as_bytes();
+            let explained = explain(b, 0);
+            match parse_fast(b) {
+                Some(_) => proptest::prop_assert_eq!(explained.kind, AddressErrorKind::Invalid, "{:?}", s),
+                None => proptest::prop_assert_ne!(explained.kind, AddressErrorKind::Invalid, "{:?}", s),
+            }
+        }
     }
 }

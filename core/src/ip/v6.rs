@@ -53,7 +53,10 @@ impl Ipv6Address {
 
     /// From the integer value, without scope.
     pub const fn from_u128(bits: u128) -> Self {
-        Ipv6Address { bits, scope: ScopeId::NONE }
+        Ipv6Address {
+            bits,
+            scope: ScopeId::NONE,
+        }
     }
 
     /// The integer value (the scope is not part of it).
@@ -106,7 +109,11 @@ impl Ipv6Address {
     pub fn from_packed(b: &[u8]) -> Result<Self, IpError> {
         match <[u8; 16]>::try_from(b) {
             Ok(o) => Ok(Self::from_octets(o)),
-            Err(_) => Err(AddressError::bare(AddressErrorKind::PackedLength { version: 6, len: b.len() }).into()),
+            Err(_) => Err(AddressError::bare(AddressErrorKind::PackedLength {
+                version: 6,
+                len: b.len(),
+            })
+            .into()),
         }
     }
 
@@ -127,7 +134,10 @@ impl Ipv6Address {
 
     /// The same address with `scope` as its scope id.
     pub const fn with_scope(self, scope: ScopeId) -> Self {
-        Ipv6Address { bits: self.bits, scope }
+        Ipv6Address {
+            bits: self.bits,
+            scope,
+        }
     }
 
     /// The same address without a scope id.
@@ -188,7 +198,10 @@ impl Ipv6Address {
     /// client is stored inverted.
     pub const fn teredo(&self) -> Option<(Ipv4Address, Ipv4Address)> {
         if self.bits >> 96 == 0x2001_0000 {
-            Some((Ipv4Address::from_u32((self.bits >> 64) as u32), Ipv4Address::from_u32(!(self.bits as u32))))
+            Some((
+                Ipv4Address::from_u32((self.bits >> 64) as u32),
+                Ipv4Address::from_u32(!(self.bits as u32)),
+            ))
         } else {
             None
         }
@@ -207,7 +220,11 @@ impl Ipv6Address {
 
     /// `self ± magnitude`, for offsets wider than `i128`: subtracts when `negative`.
     pub fn checked_offset(&self, negative: bool, magnitude: u128) -> Result<Self, IpError> {
-        let r = if negative { self.bits.checked_sub(magnitude) } else { self.bits.checked_add(magnitude) };
+        let r = if negative {
+            self.bits.checked_sub(magnitude)
+        } else {
+            self.bits.checked_add(magnitude)
+        };
         r.map(Self::from_u128)
             .ok_or_else(|| AddressError::bare(AddressErrorKind::Overflow { version: 6 }).into())
     }
@@ -291,19 +308,36 @@ impl Ipv6Address {
 /// Parse `addr[%scope]`; error offsets are shifted by `base`.
 pub(crate) fn parse_text(s: &str, base: usize) -> Result<Ipv6Address, AddressError> {
     let b = s.as_bytes();
-    // CPython rejects '/' before splitting off the scope.
-    if let Some(p) = b.iter().position(|&c| c == b'/') {
-        return Err(AddressError::at(AddressErrorKind::UnexpectedSlash, base + p, base + p + 1));
+    // CPython rejects '/' before splitting off the scope; one scan finds both.
+    let mut percent = None;
+    for (p, &c) in b.iter().enumerate() {
+        if c == b'/' {
+            return Err(AddressError::at(
+                AddressErrorKind::UnexpectedSlash,
+                base + p,
+                base + p + 1,
+            ));
+        }
+        if c == b'%' && percent.is_none() {
+            percent = Some(p);
+        }
     }
-    match b.iter().position(|&c| c == b'%') {
+    match percent {
         None => Ok(Ipv6Address::from_u128(parse_bits(b, base)?)),
         Some(p) => {
             let (addr, scope) = (s.get(..p).unwrap_or(""), s.get(p + 1..).unwrap_or(""));
             if scope.is_empty() || scope.as_bytes().contains(&b'%') {
-                return Err(AddressError::at(AddressErrorKind::BadScope, base + p, base + s.len()));
+                return Err(AddressError::at(
+                    AddressErrorKind::BadScope,
+                    base + p,
+                    base + s.len(),
+                ));
             }
             let bits = parse_bits(addr.as_bytes(), base)?;
-            Ok(Ipv6Address { bits, scope: ScopeId::from_text(scope, base + p + 1)? })
+            Ok(Ipv6Address {
+                bits,
+                scope: ScopeId::from_text(scope, base + p + 1)?,
+            })
         }
     }
 }
@@ -327,7 +361,117 @@ impl Part {
 /// `_BaseV6._ip_int_from_string`, step for step, on byte ranges instead of
 /// a list of strings, so the same texts pass and the same first error is
 /// reported.
+#[inline]
 pub(crate) fn parse_bits(s: &[u8], base: usize) -> Result<u128, AddressError> {
+    match parse_fast(s) {
+        Some(v) => Ok(v),
+        None => parse_exact(s, base),
+    }
+}
+
+/// One pass over the text for the common spellings. It accepts only what
+/// CPython accepts (and decodes it the same way); anything it is unsure of,
+/// valid or not, goes to [`parse_exact`], which decides and explains.
+#[inline]
+fn parse_fast(s: &[u8]) -> Option<u128> {
+    if s.len() > MAX_ADDR_CHARS {
+        return None;
+    }
+    // Groups are shifted into `acc` as they come; `gap` is how many came
+    // before the `::`, which is widened once at the end.
+    let mut acc = 0u128;
+    let mut n = 0u32; // groups written
+    let mut gap = None;
+    let mut i = 0;
+    if s.len() >= 2 && s[0] == b':' && s[1] == b':' {
+        gap = Some(0);
+        i = 2;
+        if s.len() == 2 {
+            return Some(0);
+        }
+    }
+    loop {
+        let start = i;
+        let mut v = 0u32;
+        while i < s.len() && i - start < 4 {
+            let d = HEX_VALUE[s[i] as usize];
+            if d > 15 {
+                break;
+            }
+            v = v << 4 | d as u32;
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        if i < s.len() && s[i] == b'.' {
+            // An IPv4 tail: the rest of the text, two more groups.
+            if n > 6 {
+                return None;
+            }
+            let v4 = v4::parse_fast(s.get(start..)?)?;
+            acc = acc << 32 | v4 as u128;
+            n += 2;
+            break;
+        }
+        if n == 8 {
+            return None;
+        }
+        acc = acc << 16 | v as u128;
+        n += 1;
+        if i == s.len() {
+            break;
+        }
+        if s[i] != b':' {
+            return None;
+        }
+        i += 1;
+        if i < s.len() && s[i] == b':' {
+            if gap.is_some() {
+                return None;
+            }
+            gap = Some(n);
+            i += 1;
+            if i == s.len() {
+                break;
+            }
+        } else if i == s.len() {
+            return None;
+        }
+    }
+    match gap {
+        None if n == 8 => Some(acc),
+        Some(at) if n <= 7 => {
+            // `acc` holds `at` head groups above `n - at` tail groups; move
+            // the head up to the top of the address.
+            let tail_bits = 16 * (n - at);
+            let tail = acc & !(u128::MAX.checked_shl(tail_bits).unwrap_or(0));
+            let head = acc.checked_shr(tail_bits).unwrap_or(0);
+            Some(head.checked_shl(16 * (8 - at)).unwrap_or(0) | tail)
+        }
+        _ => None,
+    }
+}
+
+/// Hex digit values by byte; 0xff for everything else.
+static HEX_VALUE: [u8; 256] = {
+    let mut t = [0xffu8; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = match c as u8 {
+            b'0'..=b'9' => c as u8 - b'0',
+            b'a'..=b'f' => c as u8 - b'a' + 10,
+            b'A'..=b'F' => c as u8 - b'A' + 10,
+            _ => 0xff,
+        };
+        c += 1;
+    }
+    t
+};
+
+/// CPython's algorithm, exactly; used when [`parse_fast`] declines.
+#[cold]
+fn parse_exact(s: &[u8], base: usize) -> Result<u128, AddressError> {
     use AddressErrorKind::*;
     let whole = |kind| AddressError::at(kind, base, base + s.len());
     if s.is_empty() {
@@ -348,12 +492,20 @@ pub(crate) fn parse_bits(s: &[u8], base: usize) -> Result<u128, AddressError> {
     let mut start = 0;
     for (i, &c) in s.iter().enumerate() {
         if c == b':' && n < 9 {
-            parts[n] = Part { start: start as u8, end: i as u8, decoded: None };
+            parts[n] = Part {
+                start: start as u8,
+                end: i as u8,
+                decoded: None,
+            };
             n += 1;
             start = i + 1;
         }
     }
-    parts[n] = Part { start: start as u8, end: s.len() as u8, decoded: None };
+    parts[n] = Part {
+        start: start as u8,
+        end: s.len() as u8,
+        decoded: None,
+    };
     n += 1;
     if n < 3 {
         return Err(whole(TooFewParts { found: n as u8 }));
@@ -363,8 +515,14 @@ pub(crate) fn parse_bits(s: &[u8], base: usize) -> Result<u128, AddressError> {
     let last = parts[n - 1];
     if text(&last).contains(&b'.') {
         let v4 = v4::parse_bytes(text(&last), base + last.start as usize)?;
-        parts[n - 1] = Part { decoded: Some((v4 >> 16) as u16), ..last };
-        parts[n] = Part { decoded: Some(v4 as u16), ..last };
+        parts[n - 1] = Part {
+            decoded: Some((v4 >> 16) as u16),
+            ..last
+        };
+        parts[n] = Part {
+            decoded: Some(v4 as u16),
+            ..last
+        };
         n += 1;
     }
     if n > 9 {
@@ -375,7 +533,11 @@ pub(crate) fn parse_bits(s: &[u8], base: usize) -> Result<u128, AddressError> {
     for (i, p) in parts.iter().enumerate().take(n - 1).skip(1) {
         if p.is_empty() {
             if skip.is_some() {
-                return Err(AddressError::at(MultipleDoubleColon, base + p.start as usize - 1, base + p.end as usize + 1));
+                return Err(AddressError::at(
+                    MultipleDoubleColon,
+                    base + p.start as usize - 1,
+                    base + p.end as usize + 1,
+                ));
             }
             skip = Some(i);
         }
@@ -394,11 +556,17 @@ pub(crate) fn parse_bits(s: &[u8], base: usize) -> Result<u128, AddressError> {
             if parts[n - 1].is_empty() {
                 l -= 1;
                 if l != 0 {
-                    return Err(AddressError::at(TrailingColon, base + s.len() - 1, base + s.len()));
+                    return Err(AddressError::at(
+                        TrailingColon,
+                        base + s.len() - 1,
+                        base + s.len(),
+                    ));
                 }
             }
             if h + l >= 8 {
-                return Err(whole(TooManyGroupsWithDoubleColon { found: (h + l) as u8 }));
+                return Err(whole(TooManyGroupsWithDoubleColon {
+                    found: (h + l) as u8,
+                }));
             }
             (hi, lo, skipped) = (h, l, 8 - h - l);
         }
@@ -410,7 +578,11 @@ pub(crate) fn parse_bits(s: &[u8], base: usize) -> Result<u128, AddressError> {
                 return Err(AddressError::at(LeadingColon, base, base + 1));
             }
             if parts[n - 1].is_empty() {
-                return Err(AddressError::at(TrailingColon, base + s.len() - 1, base + s.len()));
+                return Err(AddressError::at(
+                    TrailingColon,
+                    base + s.len() - 1,
+                    base + s.len(),
+                ));
             }
             (hi, lo, skipped) = (n, 0, 0);
         }
@@ -725,8 +897,14 @@ mod tests {
             ("1::8", 0x0001_0000_0000_0000_0000_0000_0000_0008),
             ("::1.2.3.4", 0x0102_0304),
             ("::ffff:1.2.3.4", 0xffff_0102_0304),
-            ("1:2:3:4:5:6:1.2.3.4", 0x0001_0002_0003_0004_0005_0006_0102_0304),
-            ("0001:0002:0003:0004:0005:0006:0007:0008", 0x0001_0002_0003_0004_0005_0006_0007_0008),
+            (
+                "1:2:3:4:5:6:1.2.3.4",
+                0x0001_0002_0003_0004_0005_0006_0102_0304,
+            ),
+            (
+                "0001:0002:0003:0004:0005:0006:0007:0008",
+                0x0001_0002_0003_0004_0005_0006_0007_0008,
+            ),
             ("ABCD:ef01::", 0xabcd_ef01 << 96),
             ("0:0:0:0:0:0:0:0", 0),
         ] {
@@ -746,7 +924,10 @@ mod tests {
         assert_eq!(kind(":1:2:3:4:5:6:7"), LeadingColon);
         assert_eq!(kind("1:2:3:4:5:6:7:"), TrailingColon);
         assert_eq!(kind("1:2:3:4:5:6:7:8::"), TooManyColons);
-        assert_eq!(kind("1:2:3:4::5:6:7:8"), TooManyGroupsWithDoubleColon { found: 8 });
+        assert_eq!(
+            kind("1:2:3:4::5:6:7:8"),
+            TooManyGroupsWithDoubleColon { found: 8 }
+        );
         assert_eq!(kind("1:2:3:4:5:6:7"), WrongGroupCount { found: 7 });
         assert_eq!(kind("1:2:3:4:5:6:7:8:9"), WrongGroupCount { found: 9 });
         assert_eq!(kind("1:2:3:4:5:6:7:1.2.3.4"), WrongGroupCount { found: 9 });
@@ -768,13 +949,19 @@ mod tests {
     fn length_limit_is_before_the_scope() {
         let s45 = "0000:0000:0000:0000:0000:0000:000.000.000.000"; // 45 chars, bad octet
         assert_eq!(s45.len(), 45);
-        assert!(matches!(kind(s45), AddressErrorKind::OctetLeadingZero { .. }));
+        assert!(matches!(
+            kind(s45),
+            AddressErrorKind::OctetLeadingZero { .. }
+        ));
         let ok = "0000:0000:0000:0000:0000:ffff:255.255.255.255"; // 45 chars
         assert_eq!(ok.len(), 45);
         assert_eq!(p(ok).to_string(), "::ffff:255.255.255.255");
         let scoped = std::format!("{}%{}", ok, "x".repeat(40));
         assert!(Ipv6Address::parse(&scoped).is_ok());
-        assert_eq!(kind(&std::format!("0{}", ok)), AddressErrorKind::TooLong { len: 46 });
+        assert_eq!(
+            kind(&std::format!("0{}", ok)),
+            AddressErrorKind::TooLong { len: 46 }
+        );
     }
 
     #[test]
@@ -798,9 +985,18 @@ mod tests {
 
     #[test]
     fn exploded_and_reverse_pointer_quirks() {
-        assert_eq!(p("::ffff:7f61:1829").exploded().to_string(), "0000:0000:0000:0000:0000:ffff:127.97.24.41");
-        assert_eq!(p("::ffff:1.2.3.4%eth0").exploded().to_string(), "0000:0000:0000:0000:0000:ffff:1.2.3.4");
-        assert_eq!(p("2001:db8::1").exploded().to_string(), "2001:0db8:0000:0000:0000:0000:0000:0001");
+        assert_eq!(
+            p("::ffff:7f61:1829").exploded().to_string(),
+            "0000:0000:0000:0000:0000:ffff:127.97.24.41"
+        );
+        assert_eq!(
+            p("::ffff:1.2.3.4%eth0").exploded().to_string(),
+            "0000:0000:0000:0000:0000:ffff:1.2.3.4"
+        );
+        assert_eq!(
+            p("2001:db8::1").exploded().to_string(),
+            "2001:0db8:0000:0000:0000:0000:0000:0001"
+        );
         assert_eq!(
             p("2001:db8::1").reverse_pointer().to_string(),
             "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa"
@@ -821,7 +1017,10 @@ mod tests {
         assert_eq!(a.sixtofour().unwrap().to_string(), "192.0.2.4");
         let t = p("2001:0000:4136:e378:8000:63bf:3fff:fdd2");
         let (server, client) = t.teredo().unwrap();
-        assert_eq!((server.to_string().as_str(), client.to_string().as_str()), ("65.54.227.120", "192.0.2.45"));
+        assert_eq!(
+            (server.to_string().as_str(), client.to_string().as_str()),
+            ("65.54.227.120", "192.0.2.45")
+        );
         assert!(p("::ffff:8.8.8.8").is_global());
         assert!(!p("::ffff:8.8.8.8").is_reserved());
         assert!(p("::ffff:127.0.0.1").is_loopback());
@@ -836,7 +1035,10 @@ mod tests {
         assert_eq!(p("fe80::1%eth0"), p("fe80::1%eth0"));
         assert!(p("fe80::1") < p("fe80::1%eth0"));
         assert!(p("fe80::1%zz") < p("fe80::2"));
-        assert_eq!(p("fe80::1%eth0").checked_add(1).unwrap().to_string(), "fe80::2");
+        assert_eq!(
+            p("fe80::1%eth0").checked_add(1).unwrap().to_string(),
+            "fe80::2"
+        );
         assert_eq!(core::mem::size_of::<Ipv6Address>(), 64);
     }
 
@@ -844,7 +1046,23 @@ mod tests {
     fn arithmetic_bounds() {
         let max = Ipv6Address::from_u128(u128::MAX);
         assert!(max.checked_add(1).is_err());
-        assert_eq!(max.checked_offset(true, u128::MAX).unwrap(), Ipv6Address::UNSPECIFIED);
+        assert_eq!(
+            max.checked_offset(true, u128::MAX).unwrap(),
+            Ipv6Address::UNSPECIFIED
+        );
         assert!(Ipv6Address::UNSPECIFIED.checked_sub(1).is_err());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5000))]
+        /// The fast path only ever accepts what the exact CPython algorithm
+        /// accepts, with the same value.
+        #[test]
+        fn fast_path_agrees_with_exact(s in "(::|:|[0-9a-fA-F]{1,5}|[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}|\\.){0,12}") {
+            let b = s.as_bytes();
+            if let Some(v) = parse_fast(b) {
+                proptest::prop_assert_eq!(parse_exact(b, 0), Ok(v), "{:?}", s);
+            }
+        }
     }
 }
