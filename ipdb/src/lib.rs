@@ -29,6 +29,7 @@ pub use ipdb_core::ip;
 mod error;
 pub mod iproute;
 pub mod records;
+pub mod spec;
 
 pub use error::{Error, ErrorKind, Object, Op};
 pub use iproute::IpRoute;

@@ -7,14 +7,20 @@
 //! [`dump`] reads every object of a kind into owned [`records`](crate::records);
 //! the files beside it change links, addresses, routes, neighbours and rules.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use ipdb_core::wire::{self, ErrorKind as WireErrorKind, Message, MessageBuilder};
 use netlink_raw::{DumpEvent, Socket};
 
 use crate::error::{Error, ErrorKind, Object, Op};
 
+pub mod address;
 pub mod dump;
+pub mod link;
+pub mod neighbour;
+pub mod route;
+pub mod rule;
+pub mod tuntap;
 
 /// Request buffer to start with; it grows (up to [`MAX_REQUEST`]) when a
 /// request does not fit.
@@ -38,6 +44,9 @@ const MAX_REQUEST: usize = 1 << 20;
 pub struct IpRoute {
     sock: Socket,
     buf: Vec<u8>,
+    /// The namespace file the handle was opened on (`None`: the caller's);
+    /// tun/tap devices are created there.
+    netns: Option<PathBuf>,
 }
 
 impl IpRoute {
@@ -51,8 +60,10 @@ impl IpRoute {
     /// thread does not change namespace.
     pub fn open_in_netns(path: impl AsRef<Path>) -> Result<IpRoute, Error> {
         let path = path.as_ref();
-        Self::from_socket(Socket::open_in_netns_path(path))
-            .map_err(|e| e.with_target(format!("in namespace {}", path.display())))
+        let mut ipr = Self::from_socket(Socket::open_in_netns_path(path))
+            .map_err(|e| e.with_target(format!("in namespace {}", path.display())))?;
+        ipr.netns = Some(path.to_owned());
+        Ok(ipr)
     }
 
     fn from_socket(sock: Result<Socket, netlink_raw::Error>) -> Result<IpRoute, Error> {
@@ -60,7 +71,13 @@ impl IpRoute {
         Ok(IpRoute {
             sock,
             buf: vec![0; INITIAL_REQUEST],
+            netns: None,
         })
+    }
+
+    /// The namespace file given to [`IpRoute::open_in_netns`], if any.
+    pub fn netns_path(&self) -> Option<&Path> {
+        self.netns.as_deref()
     }
 
     /// The underlying socket (for its fd, port id, buffer sizing).
