@@ -358,39 +358,41 @@ impl<A: Address> Network<A> {
     /// `network[i]`: negative `i` counts from the end (`-1` is the
     /// broadcast address); out of range is [`IpError::Index`].
     pub fn get(&self, i: i128) -> Result<A, IpError> {
-        self.get_offset(i < 0, i.unsigned_abs())
+        if i >= 0 {
+            self.get_from_start(i.unsigned_abs())
+        } else {
+            // -1 is the last address: 0 steps back from the end.
+            self.get_from_end((i + 1).unsigned_abs())
+        }
     }
 
-    /// `network[i]` for any Python integer, given as sign and magnitude
-    /// (`::/0` takes indices up to 2**128 - 1 either way, beyond `i128`).
-    pub fn get_offset(&self, negative: bool, magnitude: u128) -> Result<A, IpError> {
+    /// The address `n` steps after the network address (`network[n]`);
+    /// with [`Network::get_from_end`] this reaches every index CPython
+    /// takes, also those of `::/0` beyond `i128`.
+    pub fn get_from_start(&self, n: u128) -> Result<A, IpError> {
+        self.check_index(n, false)?;
+        Ok(A::from_bits(self.first_bits() + n))
+    }
+
+    /// The address `n` steps before the broadcast address
+    /// (`network[-n - 1]`).
+    pub fn get_from_end(&self, n: u128) -> Result<A, IpError> {
+        self.check_index(n, true)?;
+        Ok(A::from_bits(self.last_bits() - n))
+    }
+
+    fn check_index(&self, n: u128, from_end: bool) -> Result<(), IpError> {
         let span = self.num_addresses_minus_one();
-        let index =
-            i128::try_from(magnitude).map_or(if negative { i128::MIN } else { i128::MAX }, |m| {
-                if negative {
-                    -m
-                } else {
-                    m
-                }
-            });
-        let err = IpError::Index {
+        if n <= span {
+            return Ok(());
+        }
+        // The Python index, saturated into i128 for the error report.
+        let i = i128::try_from(n).unwrap_or(i128::MAX);
+        let index = if from_end { -i - 1 } else { i };
+        Err(IpError::Index {
             index,
             len: span.saturating_add(1),
-        };
-        // From the end, -1 is the last address: step back magnitude - 1.
-        let back = if negative {
-            magnitude.checked_sub(1).ok_or(err)?
-        } else {
-            magnitude
-        };
-        if back > span {
-            return Err(err);
-        }
-        Ok(A::from_bits(if negative {
-            self.last_bits() - back
-        } else {
-            self.first_bits() + back
-        }))
+        })
     }
 
     /// `addr in network` (scope ids are ignored, as in CPython).
@@ -416,10 +418,19 @@ impl<A: Address> Network<A> {
         other.subnet_of(self)
     }
 
-    /// CPython `compare_networks`: network addresses as integers, then
-    /// netmasks; scope ids do not count.
+    /// CPython `compare_networks`: network addresses, then netmasks, with
+    /// CPython's quirk for scoped IPv6 network addresses.
     pub fn compare_networks(&self, other: &Self) -> Ordering {
-        (self.first_bits(), self.prefixlen).cmp(&(other.first_bits(), other.prefixlen))
+        // CPython asks `<` (integers only), then `>`, which `total_ordering`
+        // derives as "not < and not ==": equal integers whose scope ids
+        // differ come out greater.
+        if self.first_bits() < other.first_bits() {
+            Ordering::Less
+        } else if self.addr != other.addr {
+            Ordering::Greater
+        } else {
+            self.prefixlen.cmp(&other.prefixlen)
+        }
     }
 
     /// The subnets at a longer prefix (CPython `subnets(prefixlen_diff=1,
