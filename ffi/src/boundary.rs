@@ -1,0 +1,424 @@
+//! The boundary every export goes through: the panic guard, the per-thread
+//! last error, and the checked conversions of raw C arguments.
+//!
+//! All raw-pointer `unsafe` of the crate is here, in small helpers; the
+//! exported functions only call them.
+
+use std::cell::RefCell;
+use std::ffi::{c_char, c_int};
+use std::fmt::{self, Write as _};
+use std::panic::{self, AssertUnwindSafe};
+use std::ptr::NonNull;
+
+use ipdb::ip::IpError;
+
+use crate::status::*;
+
+/// Why a call failed (or ended without a value), with enough context for
+/// the last-error message.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// A required pointer argument was NULL.
+    Null(&'static str),
+    /// Text argument (or scope id) that is not UTF-8.
+    Utf8(&'static str),
+    /// Output buffer too small; the needed size was already reported.
+    BufferTooSmall {
+        arg: &'static str,
+        needed: usize,
+        given: usize,
+    },
+    /// An argument value out of range.
+    Invalid {
+        arg: &'static str,
+        why: &'static str,
+    },
+    /// A handle that is not live or of another type.
+    Handle(&'static str),
+    /// An iterator is exhausted.
+    IterEnd,
+    /// An optional result is absent.
+    NoValue(&'static str),
+    /// An IP math error, and the argument it came from when the input was a
+    /// C struct rather than text.
+    Ip {
+        err: IpError,
+        arg: Option<&'static str>,
+    },
+}
+
+impl Failure {
+    pub(crate) fn status(&self) -> c_int {
+        match self {
+            Failure::Null(_) => IPDB_NULL_PARAMETER,
+            Failure::Utf8(_) => IPDB_INVALID_UTF8,
+            Failure::BufferTooSmall { .. } => IPDB_BUFFER_TOO_SMALL,
+            Failure::Invalid { .. } => IPDB_INVALID_ARGUMENT,
+            Failure::Handle(_) => IPDB_INVALID_HANDLE,
+            Failure::IterEnd => IPDB_ITER_END,
+            Failure::NoValue(_) => IPDB_NO_VALUE,
+            Failure::Ip { err, .. } => ip_status(err),
+        }
+    }
+
+    /// An IP error about the struct argument `arg`.
+    pub(crate) fn in_arg(arg: &'static str) -> impl Fn(IpError) -> Failure {
+        move |err| Failure::Ip {
+            err,
+            arg: Some(arg),
+        }
+    }
+}
+
+impl From<IpError> for Failure {
+    fn from(err: IpError) -> Self {
+        Failure::Ip { err, arg: None }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Null(arg) => write!(f, "argument '{arg}' is NULL"),
+            Failure::Utf8(arg) => write!(f, "argument '{arg}' is not valid UTF-8"),
+            Failure::BufferTooSmall { arg, needed, given } => {
+                write!(f, "buffer '{arg}' holds {given}, {needed} needed")
+            }
+            Failure::Invalid { arg, why } => write!(f, "argument '{arg}': {why}"),
+            Failure::Handle(arg) => write!(f, "argument '{arg}' is not a live handle of its type"),
+            Failure::IterEnd => f.write_str("the iterator has no more items"),
+            Failure::NoValue(what) => write!(f, "no value: {what}"),
+            Failure::Ip {
+                err,
+                arg: Some(arg),
+            } => write!(f, "argument '{arg}': {err}"),
+            Failure::Ip { err, arg: None } => write!(f, "{err} ({})", err.python_class()),
+        }
+    }
+}
+
+pub(crate) type Outcome = Result<(), Failure>;
+
+thread_local! {
+    /// The message of this thread's last failed call.
+    static LAST_ERROR: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+fn set_last_error(args: fmt::Arguments<'_>) {
+    // `try_with`: during thread teardown the slot may be gone; the status
+    // code still tells the caller what happened.
+    let _ = LAST_ERROR.try_with(|m| {
+        if let Ok(mut m) = m.try_borrow_mut() {
+            m.clear();
+            let _ = m.write_fmt(args);
+        }
+    });
+}
+
+/// Run the body of an export: panics become `IPDB_PANIC`, failures set the
+/// thread's last error and become their status code.
+#[inline]
+pub(crate) fn guard(body: impl FnOnce() -> Outcome) -> c_int {
+    match panic::catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(())) => IPDB_OK,
+        Ok(Err(failure)) => {
+            set_last_error(format_args!("{failure}"));
+            failure.status()
+        }
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .copied()
+                .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+                .unwrap_or("(no message)");
+            set_last_error(format_args!("internal error (panic): {what}"));
+            IPDB_PANIC
+        }
+    }
+}
+
+/// Copies this thread's last error message into `buf` as NUL-terminated
+/// UTF-8: the reason the most recent failing `ipdb_*` call on this thread
+/// gave (the IP error's text, naming the octet/group/offset and the CPython
+/// class, or which argument was NULL, too small...). Empty if no call on
+/// this thread has failed yet. A successful call does not clear it, so read
+/// it right after the call that failed.
+///
+/// - `buf`, `len`: the caller's buffer and its size in bytes.
+/// - `out_len`: receives the message length in bytes, without the NUL, also
+///   when the result is `IPDB_BUFFER_TOO_SMALL` (then nothing is written to
+///   `buf`; `*out_len + 1` bytes are needed).
+///
+/// Returns `IPDB_OK`, `IPDB_NULL_PARAMETER` or `IPDB_BUFFER_TOO_SMALL`.
+/// This function never changes the last error itself. Thread-safe: each
+/// thread has its own message.
+///
+/// # Safety
+/// `buf` must point to `len` writable bytes; `out_len` to a writable `size_t`.
+#[no_mangle]
+pub unsafe extern "C" fn ipdb_last_error(
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+) -> c_int {
+    let r = panic::catch_unwind(|| {
+        let out = TextOut::new(buf, len, out_len, "buf")?;
+        let text = LAST_ERROR
+            .try_with(|m| m.try_borrow().map(|m| m.clone()).unwrap_or_default())
+            .unwrap_or_default();
+        out.write(&text)
+    });
+    match r {
+        Ok(Ok(())) => IPDB_OK,
+        Ok(Err(f)) => f.status(),
+        Err(_) => IPDB_PANIC,
+    }
+}
+
+/// A checked, non-NULL input pointer turned into a reference.
+///
+/// The C caller promises (header contract) that a non-NULL pointer points to
+/// a valid, aligned value that stays valid for the call.
+#[inline]
+pub(crate) fn input<'a, T>(p: *const T, arg: &'static str) -> Result<&'a T, Failure> {
+    if p.is_null() {
+        return Err(Failure::Null(arg));
+    }
+    // SAFETY: non-NULL checked above; validity and alignment for the duration
+    // of the call are the caller's documented obligation.
+    Ok(unsafe { &*p })
+}
+
+/// An optional input pointer: NULL means "not given".
+#[inline]
+pub(crate) fn optional<T: Copy>(p: *const T) -> Option<T> {
+    if p.is_null() {
+        None
+    } else {
+        // SAFETY: non-NULL; a given pointer must point to a valid value for
+        // the call (documented on each optional argument).
+        Some(unsafe { *p })
+    }
+}
+
+/// Input text given as pointer and length (no NUL needed), checked UTF-8.
+#[inline]
+pub(crate) fn input_str<'a>(
+    p: *const c_char,
+    len: usize,
+    arg: &'static str,
+) -> Result<&'a str, Failure> {
+    if p.is_null() {
+        return Err(Failure::Null(arg));
+    }
+    // SAFETY: non-NULL; the caller promises `len` readable bytes at `p` that
+    // stay unchanged for the call.
+    let bytes = unsafe { std::slice::from_raw_parts(p.cast::<u8>(), len) };
+    std::str::from_utf8(bytes).map_err(|_| Failure::Utf8(arg))
+}
+
+/// An in/out array of `len` values (`len == 0` accepts any pointer, even
+/// NULL, and gives an empty slice).
+pub(crate) fn input_slice_mut<'a, T>(
+    p: *mut T,
+    len: usize,
+    arg: &'static str,
+) -> Result<&'a mut [T], Failure> {
+    if len == 0 {
+        return Ok(&mut []);
+    }
+    if p.is_null() {
+        return Err(Failure::Null(arg));
+    }
+    // SAFETY: non-NULL; the caller promises `len` valid, aligned, writable
+    // values at `p`, not aliased for the duration of the call.
+    Ok(unsafe { std::slice::from_raw_parts_mut(p, len) })
+}
+
+/// A checked, non-NULL out-pointer; written at most once, on success.
+pub(crate) struct Out<T>(NonNull<T>);
+
+impl<T> Out<T> {
+    #[inline]
+    pub(crate) fn new(p: *mut T, arg: &'static str) -> Result<Self, Failure> {
+        NonNull::new(p).map(Out).ok_or(Failure::Null(arg))
+    }
+
+    #[inline]
+    pub(crate) fn write(self, v: T) {
+        // SAFETY: non-NULL by construction; the caller promises a writable,
+        // aligned `T` there. `write` does not read or drop the old contents.
+        unsafe { self.0.as_ptr().write(v) }
+    }
+}
+
+impl<U> Out<*mut U> {
+    /// A handle out-pointer: `*p` receives a new boxed `v`, which the caller
+    /// gives back to the matching `*_free`.
+    pub(crate) fn write_box(self, v: U) {
+        self.write(Box::into_raw(Box::new(v)))
+    }
+}
+
+/// An array the library fills: `cap` slots, and where to report the count.
+pub(crate) struct ArrayOut<T> {
+    buf: *mut T,
+    cap: usize,
+    out_len: Out<usize>,
+    arg: &'static str,
+}
+
+impl<T> ArrayOut<T> {
+    pub(crate) fn new(
+        buf: *mut T,
+        cap: usize,
+        out_len: *mut usize,
+        arg: &'static str,
+    ) -> Result<Self, Failure> {
+        let out_len = Out::new(out_len, "out_len")?;
+        if buf.is_null() && cap > 0 {
+            return Err(Failure::Null(arg));
+        }
+        Ok(ArrayOut {
+            buf,
+            cap,
+            out_len,
+            arg,
+        })
+    }
+
+    /// Write `items`, or, when they do not fit, report how many there are
+    /// and write nothing else.
+    pub(crate) fn write(self, items: &[T]) -> Outcome
+    where
+        T: Copy,
+    {
+        if items.len() > self.cap {
+            self.out_len.write(items.len());
+            return Err(Failure::BufferTooSmall {
+                arg: self.arg,
+                needed: items.len(),
+                given: self.cap,
+            });
+        }
+        if !items.is_empty() {
+            // SAFETY: items.len() <= cap, so buf is non-NULL (checked in
+            // `new` for cap > 0) and the caller promises `cap` writable,
+            // aligned slots; `items` is our own memory, so no overlap.
+            unsafe { std::ptr::copy_nonoverlapping(items.as_ptr(), self.buf, items.len()) };
+        }
+        self.out_len.write(items.len());
+        Ok(())
+    }
+}
+
+/// A text result: caller buffer, its size, and where to report the length.
+pub(crate) struct TextOut {
+    buf: *mut c_char,
+    len: usize,
+    out_len: Out<usize>,
+    arg: &'static str,
+}
+
+impl TextOut {
+    pub(crate) fn new(
+        buf: *mut c_char,
+        len: usize,
+        out_len: *mut usize,
+        arg: &'static str,
+    ) -> Result<Self, Failure> {
+        let out_len = Out::new(out_len, "out_len")?;
+        if buf.is_null() && len > 0 {
+            return Err(Failure::Null(arg));
+        }
+        Ok(TextOut {
+            buf,
+            len,
+            out_len,
+            arg,
+        })
+    }
+
+    /// Copy `text` and a NUL into the buffer (needs `text.len() + 1`
+    /// bytes); report the length without the NUL either way.
+    pub(crate) fn write(self, text: &str) -> Outcome {
+        self.out_len.write(text.len());
+        if text.len() >= self.len {
+            return Err(Failure::BufferTooSmall {
+                arg: self.arg,
+                needed: text.len() + 1,
+                given: self.len,
+            });
+        }
+        // SAFETY: text.len() + 1 <= len, buf is non-NULL (len > 0) and the
+        // caller promises `len` writable bytes; the source is our own string,
+        // so the regions cannot overlap.
+        unsafe {
+            std::ptr::copy_nonoverlapping(text.as_ptr(), self.buf.cast::<u8>(), text.len());
+            self.buf.add(text.len()).write(0);
+        }
+        Ok(())
+    }
+}
+
+/// Free a boxed handle made by [`Out::write_box`], after `valid` confirmed
+/// it is ours. NULL is a no-op.
+pub(crate) fn free_box<T>(p: *mut T, valid: impl FnOnce(&mut T) -> bool) {
+    if p.is_null() {
+        return;
+    }
+    // SAFETY: non-NULL; the caller promises a handle from this library that
+    // was not freed yet (the tag check in `valid` catches other types and
+    // cleared tags on a best-effort basis).
+    let ours = valid(unsafe { &mut *p });
+    if ours {
+        // SAFETY: made by Box::into_raw in `Out::write_box`, freed once.
+        drop(unsafe { Box::from_raw(p) });
+    }
+}
+
+/// A live handle behind a raw pointer, checked by `valid`.
+pub(crate) fn handle<'a, T>(
+    p: *mut T,
+    arg: &'static str,
+    valid: impl FnOnce(&T) -> bool,
+) -> Result<&'a mut T, Failure> {
+    if p.is_null() {
+        return Err(Failure::Null(arg));
+    }
+    // SAFETY: non-NULL; the caller promises a live handle from this library,
+    // not used by another thread during the call.
+    let h = unsafe { &mut *p };
+    if valid(h) {
+        Ok(h)
+    } else {
+        Err(Failure::Handle(arg))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn last() -> String {
+        LAST_ERROR.with(|m| m.borrow().clone())
+    }
+
+    #[test]
+    fn panics_become_a_status_and_a_message() {
+        let prev = panic::take_hook();
+        panic::set_hook(Box::new(|_| {}));
+        let rc = guard(|| panic!("boom {}", 7));
+        panic::set_hook(prev);
+        assert_eq!(rc, IPDB_PANIC);
+        assert_eq!(last(), "internal error (panic): boom 7");
+    }
+
+    #[test]
+    fn failures_set_the_message_and_successes_keep_it() {
+        assert_eq!(guard(|| Err(Failure::Null("x"))), IPDB_NULL_PARAMETER);
+        assert_eq!(last(), "argument 'x' is NULL");
+        assert_eq!(guard(|| Ok(())), IPDB_OK);
+        assert_eq!(last(), "argument 'x' is NULL");
+    }
+}

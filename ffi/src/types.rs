@@ -1,0 +1,264 @@
+//! The plain-old-data structs C holds IP values in, and their checked
+//! conversions to and from the Rust types.
+//!
+//! C owns these values outright (stack, arrays, its own structs): the
+//! library never allocates for IP math. Every struct coming from C is
+//! validated before use, since C can put anything in its fields.
+
+use std::ffi::c_char;
+
+use ipdb::ip::{
+    Address, Interface, IpAddress, IpInterface, IpNetwork, Ipv4Address, Ipv6Address, Network,
+    ScopeId,
+};
+
+use crate::boundary::Failure;
+
+/// `family` value of an IPv4 `ipdb_addr` (the IP version number, not `AF_INET`).
+pub const IPDB_V4: u8 = 4;
+/// `family` value of an IPv6 `ipdb_addr` (the IP version number, not `AF_INET6`).
+pub const IPDB_V6: u8 = 6;
+/// Size of `ipdb_addr.scope_id`: a scope id of up to 47 bytes and its NUL.
+pub const IPDB_SCOPE_ID_SIZE: usize = 48;
+
+/// An IPv4 or IPv6 address, as a value C can copy, compare with `memcmp`
+/// after zero-initialising, and keep without allocation.
+///
+/// Fill it with `ipdb_addr_parse`, or by hand: set `family`, write the
+/// address bytes in network order (IPv4 in `bytes[0..4]`, the other 12 bytes
+/// zero) and, for IPv6 only, an optional scope id. Functions taking an
+/// `ipdb_addr` check every field (`IPDB_INVALID_ARGUMENT` otherwise).
+#[repr(C)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct ipdb_addr {
+    /// `IPDB_V4` (4) or `IPDB_V6` (6).
+    pub family: u8,
+    /// The address in network byte order; IPv4 uses the first 4 bytes and
+    /// keeps the other 12 zero.
+    pub bytes: [u8; 16],
+    /// IPv6 scope id (zone, RFC 4007), e.g. `"eth0"` of `fe80::1%eth0`: UTF-8,
+    /// NUL-terminated, no `%`; an empty string means no scope id. Always
+    /// empty for IPv4.
+    pub scope_id: [c_char; IPDB_SCOPE_ID_SIZE],
+}
+
+/// An IP network: an address with no bits set right of the prefix length
+/// (CPython `IPv4Network` / `IPv6Network`). Functions refuse a network with
+/// host bits set (`IPDB_VALUE_ERROR`) instead of clearing them silently.
+#[repr(C)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct ipdb_net {
+    /// The network address (may carry an IPv6 scope id).
+    pub addr: ipdb_addr,
+    /// The prefix length, 0..=32 (IPv4) or 0..=128 (IPv6).
+    pub prefixlen: u8,
+}
+
+/// An address on a network, host bits allowed (CPython `IPv4Interface` /
+/// `IPv6Interface`), e.g. `192.0.2.5/24`.
+#[repr(C)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct ipdb_iface {
+    /// The address (may carry an IPv6 scope id).
+    pub addr: ipdb_addr,
+    /// The prefix length, 0..=32 (IPv4) or 0..=128 (IPv6).
+    pub prefixlen: u8,
+}
+
+impl ipdb_addr {
+    /// The C form of an address; scope ids with a NUL byte cannot be held
+    /// in a C string and are refused.
+    pub(crate) fn from_rust(a: &IpAddress) -> Result<Self, Failure> {
+        let mut out = ipdb_addr {
+            family: a.version(),
+            bytes: [0; 16],
+            scope_id: [0; IPDB_SCOPE_ID_SIZE],
+        };
+        match a {
+            IpAddress::V4(v4) => out.bytes[..4].copy_from_slice(&v4.octets()),
+            IpAddress::V6(v6) => {
+                out.bytes = v6.octets();
+                if let Some(scope) = v6.scope_id() {
+                    let s = scope.as_bytes();
+                    if s.contains(&0) {
+                        return Err(Failure::Invalid {
+                            arg: "text",
+                            why: "the scope id contains a NUL byte, which ipdb_addr cannot hold",
+                        });
+                    }
+                    // ScopeId::CAPACITY (47) < IPDB_SCOPE_ID_SIZE: room for the NUL.
+                    for (dst, &src) in out.scope_id.iter_mut().zip(s) {
+                        *dst = src as c_char;
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The Rust value of a C address, every field checked.
+    pub(crate) fn check(&self, arg: &'static str) -> Result<IpAddress, Failure> {
+        let invalid = |why| Failure::Invalid { arg, why };
+        let scope_len = self
+            .scope_id
+            .iter()
+            .position(|&c| c == 0)
+            .ok_or(invalid("scope_id has no NUL terminator"))?;
+        match self.family {
+            IPDB_V4 => {
+                if self.bytes[4..].iter().any(|&b| b != 0) {
+                    return Err(invalid("an IPv4 address must keep bytes[4..16] zero"));
+                }
+                if scope_len != 0 {
+                    return Err(invalid("an IPv4 address has no scope id"));
+                }
+                let o = [self.bytes[0], self.bytes[1], self.bytes[2], self.bytes[3]];
+                Ok(IpAddress::V4(Ipv4Address::from_octets(o)))
+            }
+            IPDB_V6 => {
+                let a = Ipv6Address::from_octets(self.bytes);
+                if scope_len == 0 {
+                    return Ok(IpAddress::V6(a));
+                }
+                let mut raw = [0u8; IPDB_SCOPE_ID_SIZE];
+                for (dst, &src) in raw.iter_mut().zip(&self.scope_id[..scope_len]) {
+                    *dst = src as u8;
+                }
+                let text =
+                    std::str::from_utf8(&raw[..scope_len]).map_err(|_| Failure::Utf8(arg))?;
+                let scope = ScopeId::new(text).map_err(Failure::in_arg(arg))?;
+                Ok(IpAddress::V6(a.with_scope(scope)))
+            }
+            _ => Err(invalid("family must be IPDB_V4 (4) or IPDB_V6 (6)")),
+        }
+    }
+}
+
+/// Checks a C prefix length against the version's maximum.
+fn prefixlen_of(p: u8, max: u8, arg: &'static str) -> Result<u8, Failure> {
+    if p > max {
+        return Err(Failure::Invalid {
+            arg,
+            why: "prefixlen is above 32 (IPv4) or 128 (IPv6)",
+        });
+    }
+    Ok(p)
+}
+
+/// Splits a checked address into its version-specific value for generic code.
+pub(crate) fn net_from<A: Address>(
+    a: A,
+    prefixlen: u8,
+    arg: &'static str,
+) -> Result<Network<A>, Failure> {
+    let p = prefixlen_of(prefixlen, A::BITS, arg)?;
+    Network::new(a, p).map_err(Failure::in_arg(arg))
+}
+
+fn iface_from<A: Address>(a: A, prefixlen: u8, arg: &'static str) -> Result<Interface<A>, Failure> {
+    let p = prefixlen_of(prefixlen, A::BITS, arg)?;
+    Interface::new(a, p).map_err(Failure::in_arg(arg))
+}
+
+impl ipdb_net {
+    pub(crate) fn from_rust(n: &IpNetwork) -> Result<Self, Failure> {
+        Ok(ipdb_net {
+            addr: ipdb_addr::from_rust(&n.network_address())?,
+            prefixlen: n.prefixlen(),
+        })
+    }
+
+    /// The Rust network; host bits set are refused (`IPDB_VALUE_ERROR`).
+    pub(crate) fn check(&self, arg: &'static str) -> Result<IpNetwork, Failure> {
+        Ok(match self.addr.check(arg)? {
+            IpAddress::V4(a) => IpNetwork::V4(net_from(a, self.prefixlen, arg)?),
+            IpAddress::V6(a) => IpNetwork::V6(net_from(a, self.prefixlen, arg)?),
+        })
+    }
+}
+
+impl ipdb_iface {
+    pub(crate) fn from_rust(i: &IpInterface) -> Result<Self, Failure> {
+        // `address()` keeps the scope id (`ip()` drops it, as CPython does).
+        let addr = match i {
+            IpInterface::V4(i) => IpAddress::V4(i.address()),
+            IpInterface::V6(i) => IpAddress::V6(i.address()),
+        };
+        Ok(ipdb_iface {
+            addr: ipdb_addr::from_rust(&addr)?,
+            prefixlen: i.prefixlen(),
+        })
+    }
+
+    pub(crate) fn check(&self, arg: &'static str) -> Result<IpInterface, Failure> {
+        Ok(match self.addr.check(arg)? {
+            IpAddress::V4(a) => IpInterface::V4(iface_from(a, self.prefixlen, arg)?),
+            IpAddress::V6(a) => IpInterface::V6(iface_from(a, self.prefixlen, arg)?),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips() {
+        for s in [
+            "0.0.0.0",
+            "192.0.2.1",
+            "::",
+            "fe80::1%eth0",
+            "2001:db8::ffff:1.2.3.4",
+        ] {
+            let a: IpAddress = s.parse().unwrap();
+            let c = ipdb_addr::from_rust(&a).unwrap();
+            assert_eq!(c.check("a").unwrap(), a, "{s}");
+        }
+        let n: IpNetwork = "fe80::%lo/64".parse().unwrap();
+        assert_eq!(ipdb_net::from_rust(&n).unwrap().check("n").unwrap(), n);
+        let i: IpInterface = "192.0.2.5/24".parse().unwrap();
+        assert_eq!(ipdb_iface::from_rust(&i).unwrap().check("i").unwrap(), i);
+    }
+
+    #[test]
+    fn bad_structs_are_refused() {
+        let good = ipdb_addr::from_rust(&"10.0.0.1".parse().unwrap()).unwrap();
+        let status = |a: ipdb_addr| a.check("a").unwrap_err().status();
+        use crate::status::*;
+        assert_eq!(
+            status(ipdb_addr { family: 5, ..good }),
+            IPDB_INVALID_ARGUMENT
+        );
+        let mut high = good;
+        high.bytes[15] = 1;
+        assert_eq!(status(high), IPDB_INVALID_ARGUMENT);
+        let mut scoped = good;
+        scoped.scope_id[0] = b'x' as c_char;
+        assert_eq!(status(scoped), IPDB_INVALID_ARGUMENT);
+        let mut v6 = ipdb_addr {
+            family: IPDB_V6,
+            ..good
+        };
+        v6.scope_id = [b'x' as c_char; IPDB_SCOPE_ID_SIZE];
+        assert_eq!(status(v6), IPDB_INVALID_ARGUMENT); // no NUL
+        v6.scope_id = [0; IPDB_SCOPE_ID_SIZE];
+        v6.scope_id[0] = 0xff_u8 as c_char;
+        assert_eq!(status(v6), IPDB_INVALID_UTF8);
+        v6.scope_id[0] = b'%' as c_char;
+        assert_eq!(status(v6), IPDB_ADDRESS_VALUE_ERROR);
+        let host_bits = ipdb_net {
+            addr: good,
+            prefixlen: 8,
+        };
+        assert_eq!(host_bits.check("n").unwrap_err().status(), IPDB_VALUE_ERROR);
+        let too_long = ipdb_net {
+            addr: good,
+            prefixlen: 33,
+        };
+        assert_eq!(
+            too_long.check("n").unwrap_err().status(),
+            IPDB_INVALID_ARGUMENT
+        );
+    }
+}
