@@ -320,29 +320,17 @@ fn subnets<A: Address>(n: &Network<A>, d: Option<i64>, p: Option<i64>) -> Answer
     Ok(Value::Object(m))
 }
 
-/// `net[i]` for any integer `i`. Only `::/0` has indexes outside `i128`
-/// (it has 2**128 addresses); such an index names the same address as the
-/// index 2**128 nearer zero, which does fit.
+/// `net[i]` for any integer `i`: `net[m]` is `m` steps after the network
+/// address, `net[-m]` is `m - 1` steps before the broadcast address. Beyond
+/// `2**128` (`-2**128` still indexes `::/0`) every index is out of range.
 fn getitem<A: Address>(n: &Network<A>, i: BigInt) -> Result<A, Failure> {
-    if let Some(i) = i.to_i128() {
-        return Ok(n.get(i)?);
-    }
-    let index_error = Failure::Python("IndexError");
-    if n.num_addresses().is_some() {
-        return Err(index_error);
-    }
-    if i.pow128 && i.negative {
-        return Ok(n.get(0)?);
-    }
-    let m = i.magnitude.ok_or(index_error)?;
-    // Here 2**127 <= m < 2**128. `m as i128` wraps to m - 2**128, the
-    // negative index of the same address; `2**128 - m` is the positive one.
-    let folded = if i.negative {
-        m.wrapping_neg() as i128
-    } else {
-        m as i128
-    };
-    Ok(n.get(folded)?)
+    let index_error = || Failure::Python("IndexError");
+    Ok(match (i.negative, i.magnitude) {
+        (false, Some(m)) => n.get_from_start(m)?,
+        (true, Some(m)) => n.get_from_end(m - 1)?,
+        (true, None) if i.pow128 => n.get_from_end(u128::MAX)?,
+        _ => return Err(index_error()),
+    })
 }
 
 /// `collapse_addresses(map(ip_network, items))` with CPython's checks in
