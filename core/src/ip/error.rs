@@ -619,3 +619,113 @@ impl From<AddressError> for IpError {
         IpError::Address(e)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::string::ToString;
+
+    #[test]
+    fn every_error_is_one_actionable_line() {
+        use AddressErrorKind::*;
+        let kinds = [
+            Empty,
+            UnexpectedSlash,
+            OctetCount { found: 3 },
+            EmptyOctet { part: 2 },
+            OctetNotDecimal { part: 1 },
+            OctetTooLong { part: 4 },
+            OctetTooLarge {
+                part: 4,
+                value: 256,
+            },
+            OctetLeadingZero { part: 4 },
+            TooLong { len: 46 },
+            TooFewParts { found: 2 },
+            TooManyColons,
+            MultipleDoubleColon,
+            LeadingColon,
+            TrailingColon,
+            TooManyGroupsWithDoubleColon { found: 8 },
+            WrongGroupCount { found: 7 },
+            EmptyGroup { part: 3 },
+            GroupTooLong { part: 3 },
+            GroupNotHex { part: 3 },
+            BadScope,
+            ScopeTooLong { len: 48 },
+            MultipleSlashes,
+            IntOutOfRange {
+                version: 4,
+                negative: true,
+            },
+            IntOutOfRange {
+                version: 6,
+                negative: false,
+            },
+            PackedLength { version: 6, len: 3 },
+            Overflow { version: 4 },
+            Invalid,
+        ];
+        let mut errors: std::vec::Vec<IpError> = kinds
+            .iter()
+            .map(|&k| IpError::Address(AddressError::at(k, 1, 3)))
+            .collect();
+        errors.extend([
+            IpError::Netmask(NetmaskError::NotDecimal { start: 4 }),
+            IpError::Netmask(NetmaskError::PrefixTooLong { value: 33, max: 32 }),
+            IpError::Netmask(NetmaskError::NotAMask),
+            IpError::Netmask(NetmaskError::MaskNotAnAddress),
+            IpError::Value(ValueError::NotAnAddress {
+                v4: Empty,
+                v6: Empty,
+            }),
+            IpError::Value(ValueError::NotANetwork {
+                v4: IpErrorKindLite::Address(Empty),
+                v6: IpErrorKindLite::Netmask(NetmaskError::NotAMask),
+            }),
+            IpError::Value(ValueError::HostBitsSet),
+            IpError::Value(ValueError::BothPrefixArgs),
+            IpError::Value(ValueError::NewPrefixWrongSide {
+                new_prefix: 8,
+                prefixlen: 24,
+            }),
+            IpError::Value(ValueError::PrefixOutOfRange {
+                prefixlen: 33,
+                max: 32,
+            }),
+            IpError::Value(ValueError::NotASubnet),
+            IpError::Value(ValueError::LastBeforeFirst),
+            IpError::Value(ValueError::IntOutOfRange { version: 4 }),
+            IpError::Value(ValueError::FormatSpec(FormatSpecError::Sign)),
+            IpError::Type(TypeError { left: 4, right: 6 }),
+            IpError::Type(TypeError::unsupported_format(6)),
+            IpError::Index { index: -5, len: 4 },
+        ]);
+        for e in errors {
+            let text = e.to_string();
+            assert!(
+                !text.is_empty() && !text.contains('\n'),
+                "{:?}: {:?}",
+                e,
+                text
+            );
+        }
+        assert_eq!(
+            IpError::Address(AddressError::at(
+                OctetTooLarge {
+                    part: 2,
+                    value: 300
+                },
+                2,
+                5
+            ))
+            .to_string(),
+            "octet 2 is 300 (> 255) (at bytes 2..5)"
+        );
+        let e = AddressError::at(GroupNotHex { part: 3 }, 4, 5);
+        assert_eq!(
+            e.in_input("1:2:g::").to_string(),
+            "group 3 has a character other than ASCII hex digits: 'g' in '1:2:g::'"
+        );
+    }
+}

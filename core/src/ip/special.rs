@@ -209,8 +209,8 @@ mod tests {
 
     #[test]
     fn blocks() {
-        assert!(in_block::<32>(v4(10, 1, 2, 3) as u128, v4(10, 0, 0, 0), 8));
-        assert!(!in_block::<32>(v4(11, 0, 0, 0) as u128, v4(10, 0, 0, 0), 8));
+        assert!(in_block::<32>(v4(10, 1, 2, 3), v4(10, 0, 0, 0), 8));
+        assert!(!in_block::<32>(v4(11, 0, 0, 0), v4(10, 0, 0, 0), 8));
         assert!(in_block::<32>(7, 0, 0));
         assert!(v4_is_private(0xc0a8_0101));
         assert!(!v4_is_private(0xc000_0009) && v4_is_global(0xc000_0009));

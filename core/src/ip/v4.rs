@@ -498,7 +498,7 @@ mod tests {
     #[test]
     fn flags() {
         let a = |s: &str| Ipv4Address::parse(s).unwrap();
-        assert!(a("100.64.0.1").is_private() == false && a("100.64.0.1").is_global() == false);
+        assert!(!a("100.64.0.1").is_private() && !a("100.64.0.1").is_global());
         assert!(a("192.0.0.9").is_global());
         assert!(a("192.0.0.8").is_private());
         assert!(a("127.0.0.1").is_loopback());
