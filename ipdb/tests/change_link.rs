@@ -5,13 +5,17 @@ mod change_common;
 
 use change_common::{index_of, ipr, json, link_json};
 use ipdb::spec::{
-    GreSpec, LinkChange, LinkId, LinkKind, LinkSettings, LinkSpec, MacvlanMode, Master, TunSpec, VxlanSpec,
+    GreSpec, LinkChange, LinkId, LinkKind, LinkSettings, LinkSpec, MacvlanMode, Master, TunSpec,
+    VxlanSpec,
 };
 use ipdb_core::wire::link_info::BridgeInfo;
 use ipdb_core::wire::HwAddr;
 
 fn mac(s: &str) -> HwAddr {
-    let bytes: Vec<u8> = s.split(':').map(|h| u8::from_str_radix(h, 16).unwrap()).collect();
+    let bytes: Vec<u8> = s
+        .split(':')
+        .map(|h| u8::from_str_radix(h, 16).unwrap())
+        .collect();
     HwAddr::new(&bytes).unwrap()
 }
 
@@ -19,10 +23,17 @@ fn mac(s: &str) -> HwAddr {
 fn veth_pair_is_created_set_and_deleted() {
     let ns = testns::require!("chg-veth");
     let mut ipr = ipr(&ns);
-    ipr.link_add(&LinkSpec::new("va", LinkKind::veth("vb"))).unwrap();
+    ipr.link_add(&LinkSpec::new("va", LinkKind::veth("vb")))
+        .unwrap();
     let va = link_json(&ns, "va");
     assert_eq!(va.get("linkinfo").get("info_kind").as_str(), Some("veth"));
-    assert_eq!(link_json(&ns, "vb").get("linkinfo").get("info_kind").as_str(), Some("veth"));
+    assert_eq!(
+        link_json(&ns, "vb")
+            .get("linkinfo")
+            .get("info_kind")
+            .as_str(),
+        Some("veth")
+    );
 
     let mut change = LinkChange::new("va");
     change.settings = LinkSettings {
@@ -55,7 +66,10 @@ fn veth_pair_is_created_set_and_deleted() {
     let mut unalias = LinkChange::new(index);
     unalias.settings.alias = Some(String::new());
     ipr.link_set(&unalias).unwrap();
-    assert_eq!(link_json(&ns, "va-renamed").get("ifalias"), &change_common::Json::Null);
+    assert_eq!(
+        link_json(&ns, "va-renamed").get("ifalias"),
+        &change_common::Json::Null
+    );
 
     ipr.link_del(index).unwrap();
     let all = json(&ns, &["link", "show"]);
@@ -111,7 +125,11 @@ fn bridge_with_settings_and_ports_via_master() {
     );
     match ipr.link_add(&filtering) {
         Ok(()) => assert_eq!(
-            link_json(&ns, "br1").get("linkinfo").get("info_data").get("vlan_filtering").as_u64(),
+            link_json(&ns, "br1")
+                .get("linkinfo")
+                .get("info_data")
+                .get("vlan_filtering")
+                .as_u64(),
             Some(1)
         ),
         Err(e) => assert_eq!(e.errno(), Some(libc::EOPNOTSUPP), "{e}"),
@@ -122,19 +140,26 @@ fn bridge_with_settings_and_ports_via_master() {
     let mut p1 = LinkSpec::new("p1", LinkKind::veth("p1b"));
     p1.settings.master = Some(Master::Set(br_index));
     ipr.link_add(&p1).unwrap();
-    ipr.link_add(&LinkSpec::new("p2", LinkKind::veth("p2b"))).unwrap();
+    ipr.link_add(&LinkSpec::new("p2", LinkKind::veth("p2b")))
+        .unwrap();
     let mut enslave = LinkChange::new("p2");
     enslave.settings.master = Some(Master::Set(br_index));
     ipr.link_set(&enslave).unwrap();
     for p in ["p1", "p2"] {
         let j = link_json(&ns, p);
         assert_eq!(j.get("master").as_str(), Some("br0"), "{p}: {j:?}");
-        assert_eq!(j.get("linkinfo").get("info_slave_kind").as_str(), Some("bridge"));
+        assert_eq!(
+            j.get("linkinfo").get("info_slave_kind").as_str(),
+            Some("bridge")
+        );
     }
     let mut release = LinkChange::new("p2");
     release.settings.master = Some(Master::None);
     ipr.link_set(&release).unwrap();
-    assert_eq!(link_json(&ns, "p2").get("master"), &change_common::Json::Null);
+    assert_eq!(
+        link_json(&ns, "p2").get("master"),
+        &change_common::Json::Null
+    );
     assert_eq!(link_json(&ns, "p1").get("master").as_str(), Some("br0"));
 }
 
@@ -142,7 +167,8 @@ fn bridge_with_settings_and_ports_via_master() {
 fn macvlan_and_macvtap_on_a_lower_link() {
     let ns = testns::require!("chg-macvlan");
     let mut ipr = ipr(&ns);
-    ipr.link_add(&LinkSpec::new("low", LinkKind::veth("lowb"))).unwrap();
+    ipr.link_add(&LinkSpec::new("low", LinkKind::veth("lowb")))
+        .unwrap();
     let low = index_of(&ns, "low");
     let modes = [
         ("mv0", MacvlanMode::Bridge, "bridge", false),
@@ -159,8 +185,15 @@ fn macvlan_and_macvtap_on_a_lower_link() {
         ipr.link_add(&LinkSpec::new(name, kind)).unwrap();
         let j = link_json(&ns, name);
         let info = j.get("linkinfo");
-        assert_eq!(info.get("info_kind").as_str(), Some(if tap { "macvtap" } else { "macvlan" }));
-        assert_eq!(info.get("info_data").get("mode").as_str(), Some(word), "{name}: {j:?}");
+        assert_eq!(
+            info.get("info_kind").as_str(),
+            Some(if tap { "macvtap" } else { "macvlan" })
+        );
+        assert_eq!(
+            info.get("info_data").get("mode").as_str(),
+            Some(word),
+            "{name}: {j:?}"
+        );
         assert_eq!(j.get("link").as_str(), Some("low"));
     }
 }
@@ -169,7 +202,8 @@ fn macvlan_and_macvtap_on_a_lower_link() {
 fn vxlan_with_every_parameter() {
     let ns = testns::require!("chg-vxlan");
     let mut ipr = ipr(&ns);
-    ipr.link_add(&LinkSpec::new("under", LinkKind::veth("underb"))).unwrap();
+    ipr.link_add(&LinkSpec::new("under", LinkKind::veth("underb")))
+        .unwrap();
     let under = index_of(&ns, "under");
     let spec = LinkSpec::new(
         "vx0",
@@ -184,7 +218,10 @@ fn vxlan_with_every_parameter() {
         }),
     );
     ipr.link_add(&spec).unwrap();
-    let d = link_json(&ns, "vx0").get("linkinfo").get("info_data").clone();
+    let d = link_json(&ns, "vx0")
+        .get("linkinfo")
+        .get("info_data")
+        .clone();
     assert_eq!(d.get("id").as_u64(), Some(4242));
     assert_eq!(d.get("group").as_str(), Some("239.1.1.1"));
     assert_eq!(d.get("local").as_str(), Some("10.0.0.1"));
@@ -205,7 +242,10 @@ fn vxlan_with_every_parameter() {
         }),
     );
     ipr.link_add(&v6).unwrap();
-    let d = link_json(&ns, "vx6").get("linkinfo").get("info_data").clone();
+    let d = link_json(&ns, "vx6")
+        .get("linkinfo")
+        .get("info_data")
+        .clone();
     assert_eq!(d.get("remote6").as_str(), Some("2001:db8::2"), "{d:?}");
     assert_eq!(d.get("local6").as_str(), Some("2001:db8::1"));
 }
@@ -259,7 +299,13 @@ fn tun_and_tap_are_persistent_in_the_namespace() {
     let d = j.get("linkinfo").get("info_data");
     assert_eq!(j.get("linkinfo").get("info_kind").as_str(), Some("tun"));
     assert_eq!(d.get("type").as_str(), Some("tap"), "{j:?}");
-    assert_eq!(d.get("user").as_str().or(d.get("user").as_u64().map(|_| "?")).is_some(), true);
+    assert_eq!(
+        d.get("user")
+            .as_str()
+            .or(d.get("user").as_u64().map(|_| "?"))
+            .is_some(),
+        true
+    );
     assert_eq!(d.get("persist"), &change_common::Json::Bool(true));
     assert_eq!(j.get("mtu").as_u64(), Some(1300));
     let t = link_json(&ns, "tun7");
@@ -285,8 +331,11 @@ fn tun_and_tap_are_persistent_in_the_namespace() {
 fn duplicate_name_is_eexist_with_the_object_named() {
     let ns = testns::require!("chg-dup");
     let mut ipr = ipr(&ns);
-    ipr.link_add(&LinkSpec::new("d0", LinkKind::veth("d1"))).unwrap();
-    let e = ipr.link_add(&LinkSpec::new("d0", LinkKind::bridge())).unwrap_err();
+    ipr.link_add(&LinkSpec::new("d0", LinkKind::veth("d1")))
+        .unwrap();
+    let e = ipr
+        .link_add(&LinkSpec::new("d0", LinkKind::bridge()))
+        .unwrap_err();
     assert_eq!(e.errno(), Some(libc::EEXIST));
     let text = e.to_string();
     assert!(text.starts_with("add link d0 type bridge: "), "{text}");
@@ -297,9 +346,15 @@ fn duplicate_name_is_eexist_with_the_object_named() {
     assert!(missing.to_string().contains("dev nothere"), "{missing}");
 
     // Refused before sending: a 16-byte name.
-    let long = ipr.link_add(&LinkSpec::new("sixteen-bytes-xx", LinkKind::Ifb)).unwrap_err();
+    let long = ipr
+        .link_add(&LinkSpec::new("sixteen-bytes-xx", LinkKind::Ifb))
+        .unwrap_err();
     assert_eq!(long.errno(), Some(libc::EINVAL));
-    assert!(long.to_string().contains("name: interface names have 1 to 15 bytes"), "{long}");
+    assert!(
+        long.to_string()
+            .contains("name: interface names have 1 to 15 bytes"),
+        "{long}"
+    );
 }
 
 /// Kinds whose module this test kernel may lack: either created (and then
@@ -308,7 +363,8 @@ fn duplicate_name_is_eexist_with_the_object_named() {
 fn kinds_without_a_module_are_refused_cleanly() {
     let ns = testns::require!("chg-nokind");
     let mut ipr = ipr(&ns);
-    ipr.link_add(&LinkSpec::new("low", LinkKind::veth("lowb"))).unwrap();
+    ipr.link_add(&LinkSpec::new("low", LinkKind::veth("lowb")))
+        .unwrap();
     let low = index_of(&ns, "low");
     let gre = GreSpec {
         remote: Some("192.0.2.2".parse().unwrap()),
@@ -321,8 +377,20 @@ fn kinds_without_a_module_are_refused_cleanly() {
     let kinds = [
         ("k-dummy", LinkKind::Dummy, "dummy"),
         ("k-team", LinkKind::Team, "team"),
-        ("k-bond", LinkKind::bond(ipdb::spec::BondMode::ActiveBackup), "bond"),
-        ("k-vlan", LinkKind::Vlan { link: low, id: 10, protocol: None }, "vlan"),
+        (
+            "k-bond",
+            LinkKind::bond(ipdb::spec::BondMode::ActiveBackup),
+            "bond",
+        ),
+        (
+            "k-vlan",
+            LinkKind::Vlan {
+                link: low,
+                id: 10,
+                protocol: None,
+            },
+            "vlan",
+        ),
         ("k-gre", LinkKind::Gre(gre), "gre"),
         ("k-gretap", LinkKind::Gretap(gre), "gretap"),
     ];
@@ -336,9 +404,11 @@ fn kinds_without_a_module_are_refused_cleanly() {
                 assert_eq!(e.errno(), Some(libc::EOPNOTSUPP), "{name}: {e}");
                 assert_eq!(e.ext_ack(), Some("Unknown device type"), "{name}: {e}");
                 let text = e.to_string();
-                assert!(text.starts_with(&format!("add link {name} type {word}")), "{text}");
+                assert!(
+                    text.starts_with(&format!("add link {name} type {word}")),
+                    "{text}"
+                );
             }
         }
     }
 }
-

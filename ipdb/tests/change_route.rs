@@ -26,8 +26,15 @@ fn setup(tag: &str) -> Option<(TestNetns, u32)> {
 /// The routes of both families in every table whose `dst` is `dst` and
 /// whose table (as `ip` names it; main is omitted) is `table`.
 fn routes(ns: &TestNetns, dst: &str, table: &str) -> Vec<Json> {
-    let mut all = json(ns, &["-4", "route", "show", "table", "all"]).items().to_vec();
-    all.extend(json(ns, &["-6", "route", "show", "table", "all"]).items().iter().cloned());
+    let mut all = json(ns, &["-4", "route", "show", "table", "all"])
+        .items()
+        .to_vec();
+    all.extend(
+        json(ns, &["-6", "route", "show", "table", "all"])
+            .items()
+            .iter()
+            .cloned(),
+    );
     all.into_iter()
         .filter(|r| r.get("dst").as_str() == Some(dst))
         .filter(|r| r.get("table").as_str().unwrap_or("main") == table)
@@ -46,7 +53,9 @@ fn spec(dst: &str) -> RouteSpec {
 
 #[test]
 fn gateway_routes_in_several_tables() {
-    let Some((ns, va)) = setup("chg-rt-tables") else { return };
+    let Some((ns, va)) = setup("chg-rt-tables") else {
+        return;
+    };
     let mut ipr = ipr(&ns);
     let mut main = spec("10.5.0.0/16");
     main.gateway = Some("10.1.0.254".parse().unwrap());
@@ -54,7 +63,11 @@ fn gateway_routes_in_several_tables() {
     let r = one(&ns, "10.5.0.0/16", "main");
     assert_eq!(r.get("gateway").as_str(), Some("10.1.0.254"));
     assert_eq!(r.get("dev").as_str(), Some("va"));
-    assert_eq!(r.get("protocol"), &Json::Null, "boot is what ip omits: {r:?}");
+    assert_eq!(
+        r.get("protocol"),
+        &Json::Null,
+        "boot is what ip omits: {r:?}"
+    );
 
     let mut t100 = spec("10.6.0.0/16");
     t100.gateway = Some("10.1.0.254".parse().unwrap());
@@ -73,7 +86,11 @@ fn gateway_routes_in_several_tables() {
     big.prefsrc = Some("10.1.0.1".parse().unwrap());
     ipr.route_add(&big).unwrap();
     let r = one(&ns, "10.7.0.0/16", "100000");
-    assert_eq!(r.get("scope").as_str(), Some("link"), "no gateway: scope link: {r:?}");
+    assert_eq!(
+        r.get("scope").as_str(),
+        Some("link"),
+        "no gateway: scope link: {r:?}"
+    );
     assert_eq!(r.get("prefsrc").as_str(), Some("10.1.0.1"));
     assert!(routes(&ns, "10.7.0.0/16", "main").is_empty());
 
@@ -82,7 +99,10 @@ fn gateway_routes_in_several_tables() {
     v6.oif = Some(va);
     v6.table = Some(300);
     ipr.route_add(&v6).unwrap();
-    assert_eq!(one(&ns, "2001:db8:1::/48", "300").get("gateway").as_str(), Some("2001:db8::ff"));
+    assert_eq!(
+        one(&ns, "2001:db8:1::/48", "300").get("gateway").as_str(),
+        Some("2001:db8::ff")
+    );
 
     // IPv4 route through an IPv6 next hop (RTA_VIA).
     let mut via = spec("10.20.0.0/16");
@@ -90,13 +110,20 @@ fn gateway_routes_in_several_tables() {
     via.oif = Some(va);
     ipr.route_add(&via).unwrap();
     let r = one(&ns, "10.20.0.0/16", "main");
-    assert_eq!(r.get("via").get("host").as_str(), Some("2001:db8::ff"), "{r:?}");
+    assert_eq!(
+        r.get("via").get("host").as_str(),
+        Some("2001:db8::ff"),
+        "{r:?}"
+    );
 
     // Default route.
     let mut dflt = spec("0.0.0.0/0");
     dflt.gateway = Some("10.1.0.254".parse().unwrap());
     ipr.route_add(&dflt).unwrap();
-    assert_eq!(one(&ns, "default", "main").get("gateway").as_str(), Some("10.1.0.254"));
+    assert_eq!(
+        one(&ns, "default", "main").get("gateway").as_str(),
+        Some("10.1.0.254")
+    );
 
     // Delete each; only the kernel's own routes stay.
     for s in [&main, &t100, &big, &v6, &via, &dflt] {
@@ -109,7 +136,9 @@ fn gateway_routes_in_several_tables() {
 
 #[test]
 fn multipath_with_weights() {
-    let Some((ns, va)) = setup("chg-rt-mpath") else { return };
+    let Some((ns, va)) = setup("chg-rt-mpath") else {
+        return;
+    };
     let mut ipr = ipr(&ns);
     let mut s = spec("10.7.0.0/16");
     s.table = Some(1000);
@@ -173,7 +202,9 @@ fn multipath_with_weights() {
 
 #[test]
 fn metrics_and_types() {
-    let Some((ns, va)) = setup("chg-rt-metrics") else { return };
+    let Some((ns, va)) = setup("chg-rt-metrics") else {
+        return;
+    };
     let mut ipr = ipr(&ns);
     let mut s = spec("10.8.0.0/16");
     s.gateway = Some("10.1.0.254".parse().unwrap());
@@ -203,7 +234,10 @@ fn metrics_and_types() {
     let mut v6 = spec("2001:db8:66::/48");
     v6.route_type = Some(RouteType::Blackhole);
     ipr.route_add(&v6).unwrap();
-    assert_eq!(one(&ns, "2001:db8:66::/48", "main").get("type").as_str(), Some("blackhole"));
+    assert_eq!(
+        one(&ns, "2001:db8:66::/48", "main").get("type").as_str(),
+        Some("blackhole")
+    );
 
     let mut local = spec("10.9.9.9/32");
     local.route_type = Some(RouteType::Local);
@@ -218,14 +252,19 @@ fn metrics_and_types() {
     let mut wrong = spec("10.66.0.0/16");
     wrong.table = Some(1000);
     wrong.route_type = Some(RouteType::Prohibit);
-    assert_eq!(ipr.route_del(&wrong).unwrap_err().errno(), Some(libc::ESRCH));
+    assert_eq!(
+        ipr.route_del(&wrong).unwrap_err().errno(),
+        Some(libc::ESRCH)
+    );
     wrong.route_type = Some(RouteType::Blackhole);
     ipr.route_del(&wrong).unwrap();
 }
 
 #[test]
 fn replace_and_append() {
-    let Some((ns, _va)) = setup("chg-rt-replace") else { return };
+    let Some((ns, _va)) = setup("chg-rt-replace") else {
+        return;
+    };
     let mut ipr = ipr(&ns);
     let mut s = spec("10.30.0.0/16");
     s.gateway = Some("10.1.0.253".parse().unwrap());
@@ -236,7 +275,10 @@ fn replace_and_append() {
 
     s.gateway = Some("10.1.0.252".parse().unwrap());
     ipr.route_replace(&s).unwrap();
-    assert_eq!(one(&ns, "10.30.0.0/16", "200").get("gateway").as_str(), Some("10.1.0.252"));
+    assert_eq!(
+        one(&ns, "10.30.0.0/16", "200").get("gateway").as_str(),
+        Some("10.1.0.252")
+    );
 
     // Replace creates when missing.
     let mut fresh = spec("10.31.0.0/16");
@@ -254,18 +296,28 @@ fn replace_and_append() {
 
 #[test]
 fn route_get_answers_with_the_route_used() {
-    let Some((ns, va)) = setup("chg-rt-get") else { return };
+    let Some((ns, va)) = setup("chg-rt-get") else {
+        return;
+    };
     let mut ipr = ipr(&ns);
     let mut s = spec("10.8.0.0/16");
     s.gateway = Some("10.1.0.254".parse().unwrap());
     s.metrics.mtu = Some(1300);
     ipr.route_add(&s).unwrap();
 
-    let r = ipr.route_get(&RouteQuery::to("10.8.1.1".parse().unwrap())).unwrap();
+    let r = ipr
+        .route_get(&RouteQuery::to("10.8.1.1".parse().unwrap()))
+        .unwrap();
     assert_eq!(r.dst.to_string(), "10.8.1.1/32");
-    assert_eq!(r.gateway.map(|g| g.to_string()).as_deref(), Some("10.1.0.254"));
+    assert_eq!(
+        r.gateway.map(|g| g.to_string()).as_deref(),
+        Some("10.1.0.254")
+    );
     assert_eq!(r.oif, Some(va));
-    assert_eq!(r.prefsrc.map(|a| a.to_string()).as_deref(), Some("10.1.0.1"));
+    assert_eq!(
+        r.prefsrc.map(|a| a.to_string()).as_deref(),
+        Some("10.1.0.1")
+    );
     assert_eq!(r.table, u32::from(RT_TABLE_MAIN));
     assert_eq!(r.metrics.and_then(|m| m.mtu), Some(1300));
 
@@ -277,18 +329,25 @@ fn route_get_answers_with_the_route_used() {
     let r = ipr.route_get(&q).unwrap();
     assert_eq!(r.dst.to_string(), "10.8.0.0/16");
 
-    let r6 = ipr.route_get(&RouteQuery::to("2001:db8::5".parse().unwrap())).unwrap();
+    let r6 = ipr
+        .route_get(&RouteQuery::to("2001:db8::5".parse().unwrap()))
+        .unwrap();
     assert_eq!(r6.oif, Some(va));
     assert_eq!(r6.family, AF_INET6);
+    assert_eq!(r6.table, u32::from(RT_TABLE_MAIN));
 
-    let e = ipr.route_get(&RouteQuery::to("192.0.2.1".parse().unwrap())).unwrap_err();
+    let e = ipr
+        .route_get(&RouteQuery::to("192.0.2.1".parse().unwrap()))
+        .unwrap_err();
     assert_eq!(e.errno(), Some(libc::ENETUNREACH), "{e}");
     assert!(e.to_string().starts_with("get route 192.0.2.1: "), "{e}");
 }
 
 #[test]
 fn refusals_carry_errno_and_the_kernels_reason() {
-    let Some((ns, _va)) = setup("chg-rt-errors") else { return };
+    let Some((ns, _va)) = setup("chg-rt-errors") else {
+        return;
+    };
     let mut ipr = ipr(&ns);
     let mut s = spec("10.0.0.0/24");
     s.gateway = Some("192.0.2.1".parse().unwrap());
@@ -297,14 +356,21 @@ fn refusals_carry_errno_and_the_kernels_reason() {
     assert_eq!(e.errno(), Some(libc::ENETUNREACH), "{e}");
     assert_eq!(e.ext_ack(), Some("Nexthop has invalid gateway"));
     let text = e.to_string();
-    assert!(text.starts_with("add route 10.0.0.0/24 via 192.0.2.1 table 100: "), "{text}");
+    assert!(
+        text.starts_with("add route 10.0.0.0/24 via 192.0.2.1 table 100: "),
+        "{text}"
+    );
     assert!(text.contains("Nexthop has invalid gateway"), "{text}");
 
     let mut missing = spec("10.99.0.0/16");
     missing.table = Some(100);
     let e = ipr.route_del(&missing).unwrap_err();
     assert_eq!(e.errno(), Some(libc::ESRCH), "{e}");
-    assert!(e.to_string().starts_with("delete route 10.99.0.0/16 table 100: "), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("delete route 10.99.0.0/16 table 100: "),
+        "{e}"
+    );
 
     // Refused before sending: a prefsrc of the other family.
     let mut mixed = spec("10.0.0.0/24");

@@ -55,14 +55,16 @@ impl NeighbourSpec {
         }
     }
 
-    /// A permanent FDB entry for `mac` on the bridge port `index`, in the
-    /// bridge's table (`bridge fdb add MAC dev PORT master static`).
+    /// A static FDB entry for `mac` on the bridge port `index`, in the
+    /// bridge's table (`bridge fdb add MAC dev PORT master static`:
+    /// `NUD_NOARP`; `NUD_PERMANENT` would make it a local entry, frames to
+    /// it delivered to the bridge itself).
     pub fn fdb(index: u32, mac: [u8; 6]) -> NeighbourSpec {
         NeighbourSpec {
             index,
             dst: None,
             lladdr: HwAddr::new(&mac),
-            state: NUD_NOARP | NUD_PERMANENT,
+            state: NUD_NOARP,
             flags: NTF_MASTER,
             fdb: true,
             vlan: None,
@@ -136,6 +138,8 @@ impl fmt::Display for NeighbourSpec {
         }
         if self.state & NUD_PERMANENT != 0 {
             f.write_str(" permanent")?;
+        } else if self.fdb && self.state & NUD_NOARP != 0 {
+            f.write_str(" static")?;
         }
         Ok(())
     }

@@ -392,12 +392,20 @@ impl RouteQuery {
             return Err(SpecError::Invalid("src: not of the destination's family"));
         }
         let full = |a: Option<IpAddr>| a.map_or(0, |a| if a.is_ipv4() { 32 } else { 128 });
+        // IPv4 reports the table the route came from only when asked
+        // (main otherwise), as `ip route get` asks; IPv6 always reports it
+        // and refuses the flag under strict checking.
+        let lookup_table = if family == Family::V4 {
+            RTM_F_LOOKUP_TABLE
+        } else {
+            0
+        };
         let repr = RouteRepr {
             header: RtHeader {
                 family: family.af(),
                 dst_len: full(self.dst),
                 src_len: full(self.src),
-                flags: if self.fib_match { RTM_F_FIB_MATCH } else { 0 },
+                flags: lookup_table | if self.fib_match { RTM_F_FIB_MATCH } else { 0 },
                 ..RtHeader::default()
             },
             attrs: RouteAttrs {

@@ -53,9 +53,9 @@ impl RuleAction {
     }
 }
 
-/// A rule. On add, the action defaults to `goto` when `goto` is set and to
-/// `lookup` otherwise, whose table defaults to main; on delete unset
-/// fields match anything.
+/// A rule. The action defaults to `goto` when `goto` is set; otherwise, on
+/// add, to `lookup`, whose table defaults to main. On delete unset fields
+/// match anything.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RuleSpec {
     /// Family when neither `from` nor `to` tells it (IPv4 by default).
@@ -114,10 +114,12 @@ impl RuleSpec {
     }
 
     fn action(&self, op: Verb) -> Option<RuleAction> {
+        // The kernel refuses FRA_GOTO unless the action is goto, on
+        // delete too.
         match (self.action, op) {
             (Some(a), _) => Some(a),
-            (None, Verb::Del) => None,
             (None, _) if self.goto.is_some() => Some(RuleAction::Goto),
+            (None, Verb::Del) => None,
             (None, _) => Some(RuleAction::ToTable),
         }
     }

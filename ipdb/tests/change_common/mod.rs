@@ -88,7 +88,9 @@ fn skip_ws(b: &[u8], pos: &mut usize) {
 
 fn value(b: &[u8], pos: &mut usize) -> Json {
     skip_ws(b, pos);
-    let c = *b.get(*pos).unwrap_or_else(|| panic!("JSON ends early at {pos}"));
+    let c = *b
+        .get(*pos)
+        .unwrap_or_else(|| panic!("JSON ends early at {pos}"));
     match c {
         b'{' => {
             *pos += 1;
@@ -140,7 +142,8 @@ fn value(b: &[u8], pos: &mut usize) -> Json {
                         b't' => s.push(b'\t'),
                         b'u' => {
                             let hex = std::str::from_utf8(&b[*pos + 1..*pos + 5]).unwrap();
-                            let c = char::from_u32(u32::from_str_radix(hex, 16).unwrap()).unwrap_or('?');
+                            let c = char::from_u32(u32::from_str_radix(hex, 16).unwrap())
+                                .unwrap_or('?');
                             s.extend_from_slice(c.to_string().as_bytes());
                             *pos += 4;
                         }
@@ -168,23 +171,33 @@ fn value(b: &[u8], pos: &mut usize) -> Json {
         }
         _ => {
             let start = *pos;
-            while *pos < b.len() && matches!(b[*pos], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+            while *pos < b.len()
+                && matches!(b[*pos], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+            {
                 *pos += 1;
             }
             let t = std::str::from_utf8(&b[start..*pos]).unwrap();
-            Json::Num(t.parse().unwrap_or_else(|_| panic!("bad JSON number {t:?} at {start}")))
+            Json::Num(
+                t.parse()
+                    .unwrap_or_else(|_| panic!("bad JSON number {t:?} at {start}")),
+            )
         }
     }
 }
 
 /// `ip -j -d link show dev NAME`, the one link.
 pub fn link_json(ns: &TestNetns, name: &str) -> Json {
-    Json::parse(&ns.ip_json(&["-d", "link", "show", "dev", name])).at(0).clone()
+    Json::parse(&ns.ip_json(&["-d", "link", "show", "dev", name]))
+        .at(0)
+        .clone()
 }
 
 /// Index of the link `name`, from `ip`.
 pub fn index_of(ns: &TestNetns, name: &str) -> u32 {
-    link_json(ns, name).get("ifindex").as_u64().expect("ifindex") as u32
+    link_json(ns, name)
+        .get("ifindex")
+        .as_u64()
+        .expect("ifindex") as u32
 }
 
 /// `ip -j ARGS`, parsed.
