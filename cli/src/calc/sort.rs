@@ -74,17 +74,17 @@ fn key_lt(x: &Item, y: &Item) -> bool {
 /// Sort in place as CPython 3.11's `list.sort` does with the `key_lt` order.
 pub fn sort_mixed(items: &mut [Item]) {
     if items.len() >= 64 {
-        // Beyond the insertion-sort size CPython merges runs; any stable
-        // sort agrees with it whenever the order is total (no two items
-        // differing only in scope id).
-        items.sort_by(|a, b| {
-            if key_lt(a, b) {
-                std::cmp::Ordering::Less
-            } else if key_lt(b, a) {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Equal
-            }
+        // Beyond the insertion-sort size CPython merges runs. Any stable
+        // sort agrees with it whenever the order is total; this key is total
+        // (scope ids ignored, so items differing only there keep their input
+        // order), which also keeps `sort_by_key` from meeting an
+        // inconsistent comparison.
+        items.sort_by_key(|i| {
+            (
+                i.version(),
+                bits(&i.head()),
+                i.prefixlen().map_or(0, |p| u16::from(p) + 1),
+            )
         });
         return;
     }
@@ -118,5 +118,98 @@ pub fn sort_mixed(items: &mut [Item]) {
             }
         }
         items[lo..=start].rotate_right(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items(texts: &[&str]) -> Vec<Item> {
+        texts
+            .iter()
+            .map(|s| {
+                if s.contains('/') {
+                    Item::Net(s.parse().unwrap())
+                } else {
+                    Item::Addr(s.parse().unwrap())
+                }
+            })
+            .collect()
+    }
+
+    fn texts(items: &[Item]) -> Vec<String> {
+        items
+            .iter()
+            .map(|i| match i {
+                Item::Addr(a) => a.to_string(),
+                Item::Net(n) => n.to_string(),
+            })
+            .collect()
+    }
+
+    // Expected orders are CPython's (conformance/gen.py's evaluate).
+    #[test]
+    fn scope_ids_sort_like_cpython() {
+        let mut v = items(&[
+            "fe80::1%b",
+            "fe80::1%a",
+            "fe80::1",
+            "fe80::1/128",
+            "fe80::%a/64",
+            "fe80::/64",
+            "1.2.3.4",
+            "1.2.3.4/32",
+            "1.2.3.0/24",
+        ]);
+        sort_mixed(&mut v);
+        let want = [
+            "1.2.3.0/24",
+            "1.2.3.4",
+            "1.2.3.4/32",
+            "fe80::%a/64",
+            "fe80::/64",
+            "fe80::1%b",
+            "fe80::1%a",
+            "fe80::1",
+            "fe80::1/128",
+        ];
+        assert_eq!(texts(&v), want);
+
+        let mut v = items(&["fe80::1", "fe80::1%b", "fe80::1%a", "fe80::1"]);
+        sort_mixed(&mut v);
+        assert_eq!(texts(&v), ["fe80::1", "fe80::1%b", "fe80::1%a", "fe80::1"]);
+    }
+
+    #[test]
+    fn long_lists_agree_with_insertion_sort_on_total_orders() {
+        let all: Vec<String> = (0..100u32)
+            .map(|i| match i % 3 {
+                0 => format!("10.0.{}.0/24", (i * 37) % 256),
+                1 => format!("10.0.{}.7", (i * 91) % 256),
+                _ => format!("2001:db8::{:x}", (i * 53) % 97),
+            })
+            .collect();
+        let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+        let mut long = items(&refs);
+        sort_mixed(&mut long);
+        // Sorting the 100 items in two halves and merging by the same rule
+        // must give the same order as the one long sort.
+        let mut sorted = texts(&long);
+        let mut halves = [items(&refs[..50]), items(&refs[50..])];
+        halves.iter_mut().for_each(|h| sort_mixed(h));
+        let mut merged: Vec<Item> = halves.concat();
+        merged.sort_by(|a, b| {
+            if key_lt(a, b) {
+                std::cmp::Ordering::Less
+            } else if key_lt(b, a) {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        });
+        assert_eq!(texts(&merged), sorted);
+        sorted.dedup();
+        assert!(sorted.len() > 50);
     }
 }
