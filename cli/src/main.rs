@@ -4,6 +4,7 @@
 //! dispatches.
 
 mod calc;
+mod show;
 
 use std::process::ExitCode;
 
@@ -16,12 +17,14 @@ fn cli() -> Command {
         .subcommand_required(true)
         .arg_required_else_help(true)
         .subcommand(calc::command())
+        .subcommand(show::command())
 }
 
 fn main() -> ExitCode {
     let matches = cli().get_matches();
     match matches.subcommand() {
         Some(("calc", m)) => calc::run(m),
+        Some(("show", m)) => show::run(m),
         // subcommand_required: clap has already refused anything else.
         _ => ExitCode::from(2),
     }

@@ -25,6 +25,9 @@
 #![warn(missing_docs)]
 
 pub use ipdb_core::ip;
+/// The kernel's constants under their kernel names (`RTN_*`, `RTPROT_*`,
+/// `NUD_*`, `IFF_*`, `AF_*`...): the raw numbers records keep.
+pub use ipdb_core::wire::uapi;
 
 mod error;
 pub mod iproute;

@@ -64,6 +64,15 @@ route add 10.70.0.0/16 nhid 3
 /// Creates the namespace and everything in it.
 pub fn populated(tag: &str) -> Option<TestNetns> {
     let ns = TestNetns::new(tag)?;
+    // No duplicate address detection: addresses would otherwise drop their
+    // "tentative" flag a second after creation, between two readers' dumps.
+    for knob in ["all", "default"] {
+        ns.exec(&[
+            "sysctl",
+            "-qw",
+            &format!("net.ipv6.conf.{knob}.accept_dad=0"),
+        ]);
+    }
     ns.ip_batch(BATCH);
     ns.ip(&[
         "-6",
