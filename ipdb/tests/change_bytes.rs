@@ -7,8 +7,8 @@
 #![cfg(target_endian = "little")]
 
 use ipdb::spec::{
-    AddressSpec, BondMode, GreSpec, LinkChange, LinkId, LinkKind, LinkSpec, Master, NeighbourSpec, NexthopSpec,
-    RouteQuery, RouteSpec, RuleSpec, SpecError, Verb, VlanProtocol,
+    AddressSpec, BondMode, GreSpec, LinkChange, LinkId, LinkKind, LinkSpec, Master, NeighbourSpec,
+    NexthopSpec, RouteQuery, RouteSpec, RuleSpec, SpecError, Verb, VlanProtocol,
 };
 use ipdb_core::wire::route::RouteMetrics;
 
@@ -35,7 +35,10 @@ fn dummy() {
         &[16, 0, 18, 0x80],           // IFLA_LINKINFO | NLA_F_NESTED
         &[10, 0, 1, 0], b"dummy\0", &[0, 0], //   IFLA_INFO_KIND
     ].concat();
-    assert_eq!(built(|b| LinkSpec::new("d0", LinkKind::Dummy).add_request(b)), want);
+    assert_eq!(
+        built(|b| LinkSpec::new("d0", LinkKind::Dummy).add_request(b)),
+        want
+    );
 }
 
 #[test]
@@ -48,7 +51,10 @@ fn team() {
         &[16, 0, 18, 0x80],                     // IFLA_LINKINFO
         &[9, 0, 1, 0], b"team\0", &[0, 0, 0],   //   IFLA_INFO_KIND
     ].concat();
-    assert_eq!(built(|b| LinkSpec::new("t0", LinkKind::Team).add_request(b)), want);
+    assert_eq!(
+        built(|b| LinkSpec::new("t0", LinkKind::Team).add_request(b)),
+        want
+    );
 }
 
 #[test]
@@ -63,7 +69,10 @@ fn bond_active_backup() {
         &[12, 0, 2, 0x80],                      //   IFLA_INFO_DATA | NESTED
         &[5, 0, 1, 0], &[1], &[0, 0, 0],        //     IFLA_BOND_MODE = 1 (active-backup)
     ].concat();
-    assert_eq!(built(|b| LinkSpec::new("b0", LinkKind::bond(BondMode::ActiveBackup)).add_request(b)), want);
+    assert_eq!(
+        built(|b| LinkSpec::new("b0", LinkKind::bond(BondMode::ActiveBackup)).add_request(b)),
+        want
+    );
 }
 
 #[test]
@@ -126,7 +135,10 @@ fn gre_with_keys() {
         &[8, 0, 1, 0], b"gre\0",                //   IFLA_INFO_KIND
     ].concat();
     let want = [head, GRE_DATA.concat()].concat();
-    assert_eq!(built(|b| LinkSpec::new("g0", LinkKind::Gre(gre())).add_request(b)), want);
+    assert_eq!(
+        built(|b| LinkSpec::new("g0", LinkKind::Gre(gre())).add_request(b)),
+        want
+    );
 }
 
 #[test]
@@ -140,7 +152,10 @@ fn gretap_with_keys() {
         &[11, 0, 1, 0], b"gretap\0", &[0],      //   IFLA_INFO_KIND
     ].concat();
     let want = [head, GRE_DATA.concat()].concat();
-    assert_eq!(built(|b| LinkSpec::new("g1", LinkKind::Gretap(gre())).add_request(b)), want);
+    assert_eq!(
+        built(|b| LinkSpec::new("g1", LinkKind::Gretap(gre())).add_request(b)),
+        want
+    );
 }
 
 #[test]

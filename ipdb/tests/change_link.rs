@@ -299,13 +299,9 @@ fn tun_and_tap_are_persistent_in_the_namespace() {
     let d = j.get("linkinfo").get("info_data");
     assert_eq!(j.get("linkinfo").get("info_kind").as_str(), Some("tun"));
     assert_eq!(d.get("type").as_str(), Some("tap"), "{j:?}");
-    assert_eq!(
-        d.get("user")
-            .as_str()
-            .or(d.get("user").as_u64().map(|_| "?"))
-            .is_some(),
-        true
-    );
+    assert_eq!(d.get("user").as_u64(), Some(1234), "{d:?}");
+    assert_eq!(d.get("group").as_u64(), Some(99));
+    assert_eq!(d.get("pi"), &change_common::Json::Bool(false));
     assert_eq!(d.get("persist"), &change_common::Json::Bool(true));
     assert_eq!(j.get("mtu").as_u64(), Some(1300));
     let t = link_json(&ns, "tun7");

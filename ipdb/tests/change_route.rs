@@ -318,7 +318,7 @@ fn route_get_answers_with_the_route_used() {
         r.prefsrc.map(|a| a.to_string()).as_deref(),
         Some("10.1.0.1")
     );
-    assert_eq!(r.table, u32::from(RT_TABLE_MAIN));
+    assert_eq!(r.table, RT_TABLE_MAIN);
     assert_eq!(r.metrics.and_then(|m| m.mtu), Some(1300));
 
     // fibmatch: the table entry itself.
@@ -334,7 +334,7 @@ fn route_get_answers_with_the_route_used() {
         .unwrap();
     assert_eq!(r6.oif, Some(va));
     assert_eq!(r6.family, AF_INET6);
-    assert_eq!(r6.table, u32::from(RT_TABLE_MAIN));
+    assert_eq!(r6.table, RT_TABLE_MAIN);
 
     let e = ipr
         .route_get(&RouteQuery::to("192.0.2.1".parse().unwrap()))

@@ -10,13 +10,16 @@
 //! Each spec also has a `Display` in `ip(8)` words (`10.0.0.0/24 via
 //! 192.0.2.1 table 100`), which names the object in error messages.
 //!
-//! - [`link`]: [`LinkSpec`] (create, by [`LinkKind`]), [`LinkChange`] (set),
-//!   [`LinkId`] (delete).
-//! - [`address`]: [`AddressSpec`].
-//! - [`route`]: [`RouteSpec`] with metrics and multipath, [`RouteQuery`]
-//!   (`ip route get`).
-//! - [`neighbour`]: [`NeighbourSpec`] (ARP/NDP entries, bridge FDB).
-//! - [`rule`]: [`RuleSpec`].
+//! - [`link`] holds [`LinkSpec`] (create, by [`LinkKind`]), [`LinkChange`]
+//!   (set) and [`LinkId`] (delete).
+//! - [`address`] holds [`AddressSpec`].
+//! - [`route`] holds [`RouteSpec`] with metrics and multipath, and
+//!   [`RouteQuery`] (`ip route get`).
+//! - [`neighbour`] holds [`NeighbourSpec`] (ARP/NDP entries, bridge FDB).
+//! - [`rule`] holds [`RuleSpec`].
+//!
+//! Every spec's `request` writes the whole message; `with_repr` hands out
+//! the wire repr instead, which is how [`crate::iproute::IpRoute`] sends it.
 
 use std::fmt;
 use std::net::IpAddr;
@@ -183,12 +186,12 @@ impl From<wire::Error> for SpecError {
 
 /// Writes a request of type `kind` with `flags` into `buf` (sequence
 /// number and port id are stamped when sending); `emit` adds the body.
-pub(crate) fn write<'b>(
-    buf: &'b mut [u8],
+pub(crate) fn write(
+    buf: &mut [u8],
     kind: u16,
     flags: u16,
     emit: impl FnOnce(&mut MessageBuilder<'_>) -> Result<(), wire::Error>,
-) -> Result<&'b mut [u8], SpecError> {
+) -> Result<&mut [u8], SpecError> {
     let mut b = MessageBuilder::new(buf, kind, flags, 0, 0)?;
     emit(&mut b)?;
     Ok(b.finish()?)
@@ -223,9 +226,9 @@ pub(crate) fn header_table(id: u32) -> u8 {
 /// Writes ` table N`, naming the well-known tables as `ip(8)` does.
 pub(crate) fn fmt_table(f: &mut fmt::Formatter<'_>, id: u32) -> fmt::Result {
     match id {
-        t if t == u32::from(RT_TABLE_MAIN) => f.write_str(" table main"),
-        t if t == u32::from(RT_TABLE_LOCAL) => f.write_str(" table local"),
-        t if t == u32::from(RT_TABLE_DEFAULT) => f.write_str(" table default"),
+        t if t == RT_TABLE_MAIN => f.write_str(" table main"),
+        t if t == RT_TABLE_LOCAL => f.write_str(" table local"),
+        t if t == RT_TABLE_DEFAULT => f.write_str(" table default"),
         t => write!(f, " table {t}"),
     }
 }

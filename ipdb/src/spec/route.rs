@@ -228,7 +228,7 @@ impl RouteSpec {
             .iter()
             .map(|h| nexthop(h, family))
             .collect::<Result<Vec<_>, _>>()?;
-        let table = self.table.unwrap_or(u32::from(RT_TABLE_MAIN));
+        let table = self.table.unwrap_or(RT_TABLE_MAIN);
         let del = op == Verb::Del;
         let (gateway, via) = split_gateway(self.gateway, family);
         let repr = RouteRepr {

@@ -137,7 +137,7 @@ impl RuleSpec {
         let action = self.action(op);
         let table = match (self.table, action) {
             (Some(t), _) => Some(t),
-            (None, Some(RuleAction::ToTable)) if op != Verb::Del => Some(u32::from(RT_TABLE_MAIN)),
+            (None, Some(RuleAction::ToTable)) if op != Verb::Del => Some(RT_TABLE_MAIN),
             _ => None,
         };
         let from = self.from.as_ref().map(prefix);
