@@ -196,10 +196,8 @@ fn hostile_framing() {
 #[test]
 fn every_cut_of_the_walk_is_clean() {
     for cut in 0..ATTRS.len() {
-        for a in Attrs::new(&ATTRS[..cut]) {
-            if let Ok(a) = a {
-                let _ = (a.u32(), a.str(), a.ip(), a.nested().validate());
-            }
+        for a in Attrs::new(&ATTRS[..cut]).flatten() {
+            let _ = (a.u32(), a.str(), a.ip(), a.nested().validate());
         }
     }
 }

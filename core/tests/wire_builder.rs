@@ -37,7 +37,7 @@ fn emits_the_exact_request() {
 #[test]
 fn every_short_buffer_is_an_error_and_nothing_past_it_is_written() {
     for size in 0..GETLINK.len() {
-        let mut buf = vec![0xeeu8; 64];
+        let mut buf = [0xeeu8; 64];
         let err = build_getlink(&mut buf[..size]).unwrap_err();
         assert_eq!(err.kind, ErrorKind::BufferTooSmall, "size {size}");
         assert!(err.offset <= size);

@@ -11,6 +11,8 @@ use super::route::{RouteRepr, ROUTE_MESSAGES};
 use super::rule::{RuleRepr, RULE_MESSAGES};
 
 /// Any rtnetlink message, decoded.
+// No Box in a no-alloc crate: the variants stay inline, sized by the link repr.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RtnlMessage<'a> {
     /// `RTM_*LINK`.
