@@ -29,11 +29,13 @@ pub use ipdb_core::ip;
 /// `NUD_*`, `IFF_*`, `AF_*`...): the raw numbers records keep.
 pub use ipdb_core::wire::uapi;
 
+pub mod db;
 mod error;
 pub mod iproute;
 pub mod records;
 pub mod spec;
 
+pub use db::Ipdb;
 pub use error::{Error, ErrorKind, Object, Op};
 pub use iproute::IpRoute;
 pub use records::{Address, Link, Neighbour, Nexthop, Route, Rule};
