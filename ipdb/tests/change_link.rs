@@ -317,6 +317,19 @@ fn tun_and_tap_are_persistent_in_the_namespace() {
 
     let dup = ipr.link_add(&tap).unwrap_err();
     assert_eq!(dup.errno(), Some(libc::EEXIST), "{dup}");
+    assert!(
+        dup.to_string()
+            .starts_with("add link tap7 type tap up mtu 1300: File exists"),
+        "{dup}"
+    );
+    // A name taken by a link of another kind: the same answer.
+    ipr.link_add(&LinkSpec::new("v7", LinkKind::veth("v7b")))
+        .unwrap();
+    let e = ipr
+        .link_add(&LinkSpec::new("v7b", LinkKind::Tun(TunSpec::default())))
+        .unwrap_err();
+    assert_eq!(e.errno(), Some(libc::EEXIST), "{e}");
+    ipr.link_del("v7").unwrap();
 
     ipr.link_del("tap7").unwrap();
     ipr.link_del(LinkId::Name("tun7".into())).unwrap();

@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io;
 use std::os::fd::AsFd;
 
-use netlink_raw::{Tun, TunMode, TunOptions};
+use netlink_raw::{NetlinkError, Tun, TunMode, TunOptions};
 
 use super::IpRoute;
 use crate::error::{Error, ErrorKind, Object, Op};
@@ -46,10 +46,14 @@ impl IpRoute {
         }
         match self.link_get(&LinkId::Name(spec.name.clone())) {
             Ok(_) => {
-                let exists = io::Error::from_raw_os_error(libc::EEXIST);
-                return Err(
-                    Error::transport(Op::Add, Object::Link, exists.into()).with_target(target())
-                );
+                // The answer the kernel gives for any other kind.
+                let exists = NetlinkError {
+                    errno: libc::EEXIST,
+                    message: None,
+                    offset: None,
+                };
+                let kind = ErrorKind::Kernel(exists);
+                return Err(Error::new(Op::Add, Object::Link, kind).with_target(target()));
             }
             Err(e) if e.errno() == Some(libc::ENODEV) => {}
             Err(e) => return Err(e.with_target(target())),
