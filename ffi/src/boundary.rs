@@ -361,38 +361,50 @@ impl TextOut {
     }
 }
 
-/// Free a boxed handle made by [`Out::write_box`], after `valid` confirmed
-/// it is ours. NULL is a no-op.
-pub(crate) fn free_box<T>(p: *mut T, valid: impl FnOnce(&mut T) -> bool) {
-    if p.is_null() {
-        return;
-    }
-    // SAFETY: non-NULL; the caller promises a handle from this library that
-    // was not freed yet (the tag check in `valid` catches other types and
-    // cleared tags on a best-effort basis).
-    let ours = valid(unsafe { &mut *p });
-    if ours {
-        // SAFETY: made by Box::into_raw in `Out::write_box`, freed once.
-        drop(unsafe { Box::from_raw(p) });
-    }
+/// A handle type: `#[repr(C)]` with a `u32` tag as its first field, so the
+/// tag of any handle can be read at offset 0 before trusting its type.
+///
+/// # Safety
+/// Implementors must be `#[repr(C)]` with a `u32` first field that holds
+/// `TAG` while the handle is live.
+pub(crate) unsafe trait Tagged {
+    /// The value of the first field of a live handle of this type.
+    const TAG: u32;
 }
 
-/// A live handle behind a raw pointer, checked by `valid`.
-pub(crate) fn handle<'a, T>(
-    p: *mut T,
-    arg: &'static str,
-    valid: impl FnOnce(&T) -> bool,
-) -> Result<&'a mut T, Failure> {
-    if p.is_null() {
-        return Err(Failure::Null(arg));
+/// The tag at the start of a non-NULL handle pointer, whatever its type.
+fn tag_of<T: Tagged>(p: NonNull<T>) -> u32 {
+    // SAFETY: every handle type is `Tagged` (repr(C), u32 first), so the
+    // first 4 bytes of any live handle are its tag; the caller promises a
+    // live handle from this library (of some type).
+    unsafe { p.cast::<u32>().as_ptr().read() }
+}
+
+/// A live handle of type `T` behind a raw pointer, checked by its tag.
+pub(crate) fn handle<'a, T: Tagged>(p: *mut T, arg: &'static str) -> Result<&'a mut T, Failure> {
+    let p = NonNull::new(p).ok_or(Failure::Null(arg))?;
+    if tag_of(p) != T::TAG {
+        return Err(Failure::Handle(arg));
     }
-    // SAFETY: non-NULL; the caller promises a live handle from this library,
-    // not used by another thread during the call.
-    let h = unsafe { &mut *p };
-    if valid(h) {
-        Ok(h)
-    } else {
-        Err(Failure::Handle(arg))
+    // SAFETY: a live handle of type T (tag checked); the caller promises no
+    // other thread uses it during the call.
+    Ok(unsafe { &mut *p.as_ptr() })
+}
+
+/// Free a boxed handle made by [`Out::write_box`]. NULL, and a pointer
+/// whose tag is not `T`'s (another type, or already freed and not reused),
+/// are no-ops.
+pub(crate) fn free_handle<T: Tagged>(p: *mut T) {
+    let Some(p) = NonNull::new(p) else { return };
+    if tag_of(p) != T::TAG {
+        return;
+    }
+    // SAFETY: made by Box::into_raw in `Out::write_box` (tag checked), freed
+    // once: the tag is cleared first so a second free is caught while the
+    // memory is not reused.
+    unsafe {
+        p.cast::<u32>().as_ptr().write(0);
+        drop(Box::from_raw(p.as_ptr()));
     }
 }
 

@@ -8,21 +8,26 @@ use ipdb::ip::{
     Addresses, Hosts, IpAddress, IpNetwork, Ipv4Address, Ipv6Address, Subnets, Versioned,
 };
 
-use crate::boundary::{free_box, guard, handle, input, optional, Failure, Out};
+use crate::boundary::{free_handle, guard, handle, input, optional, Failure, Out, Tagged};
 use crate::types::{ipdb_addr, ipdb_net};
 
-// Tags that mark a live handle of each type; cleared on free so a second
-// free or a use after free is caught when the memory was not reused yet.
-const ADDR_ITER_TAG: u32 = 0x1bdb_a171;
-const NET_ITER_TAG: u32 = 0x1bdb_4e71;
+// Handles are `repr(C)` with their tag first (see `Tagged`). The repr sits
+// in a `cfg_attr` so cbindgen, which does not expand it, keeps the types
+// opaque in the header.
 
 /// A lazy sequence of addresses (`ipdb_net_hosts`, `ipdb_net_addresses`).
 /// Opaque; owned by the caller until `ipdb_addr_iter_free`. It holds no
 /// reference to the network it came from. Not thread-safe: use one handle
 /// from one thread at a time (different handles are independent).
+#[cfg_attr(all(), repr(C))]
 pub struct ipdb_addr_iter {
     tag: u32,
     items: AddrItems,
+}
+
+// SAFETY: repr(C), `tag: u32` first, set to TAG by the constructors.
+unsafe impl Tagged for ipdb_addr_iter {
+    const TAG: u32 = 0x1bdb_a171;
 }
 
 enum AddrItems {
@@ -32,9 +37,15 @@ enum AddrItems {
 
 /// A lazy sequence of networks (`ipdb_net_subnets`). Same ownership and
 /// threading rules as `ipdb_addr_iter`.
+#[cfg_attr(all(), repr(C))]
 pub struct ipdb_net_iter {
     tag: u32,
     items: Versioned<Subnets<Ipv4Address>, Subnets<Ipv6Address>>,
+}
+
+// SAFETY: repr(C), `tag: u32` first, set to TAG by the constructor.
+unsafe impl Tagged for ipdb_net_iter {
+    const TAG: u32 = 0x1bdb_4e71;
 }
 
 /// Starts an iterator over the usable hosts of `net`, CPython's
@@ -55,7 +66,7 @@ pub unsafe extern "C" fn ipdb_net_hosts(
         let n = input(net, "net")?.check("net")?;
         let out = Out::new(out, "out")?;
         out.write_box(ipdb_addr_iter {
-            tag: ADDR_ITER_TAG,
+            tag: ipdb_addr_iter::TAG,
             items: AddrItems::Hosts(n.hosts()),
         });
         Ok(())
@@ -76,7 +87,7 @@ pub unsafe extern "C" fn ipdb_net_addresses(
         let n = input(net, "net")?.check("net")?;
         let out = Out::new(out, "out")?;
         out.write_box(ipdb_addr_iter {
-            tag: ADDR_ITER_TAG,
+            tag: ipdb_addr_iter::TAG,
             items: AddrItems::All(n.addresses()),
         });
         Ok(())
@@ -96,7 +107,7 @@ pub unsafe extern "C" fn ipdb_addr_iter_next(
     out: *mut ipdb_addr,
 ) -> c_int {
     guard(|| {
-        let it = handle(iter, "iter", |h: &ipdb_addr_iter| h.tag == ADDR_ITER_TAG)?;
+        let it = handle(iter, "iter")?;
         let out = Out::new(out, "out")?;
         let next: Option<IpAddress> = match &mut it.items {
             AddrItems::Hosts(i) => i.next(),
@@ -115,7 +126,7 @@ pub unsafe extern "C" fn ipdb_addr_iter_next(
 #[no_mangle]
 pub unsafe extern "C" fn ipdb_addr_iter_free(iter: *mut ipdb_addr_iter) {
     let _ = std::panic::catch_unwind(|| {
-        free_box(iter, |h| std::mem::replace(&mut h.tag, 0) == ADDR_ITER_TAG);
+        free_handle(iter);
     });
 }
 
@@ -144,7 +155,7 @@ pub unsafe extern "C" fn ipdb_net_subnets(
         let out = Out::new(out, "out")?;
         let items = n.subnets(optional(prefixlen_diff), optional(new_prefix))?;
         out.write_box(ipdb_net_iter {
-            tag: NET_ITER_TAG,
+            tag: ipdb_net_iter::TAG,
             items,
         });
         Ok(())
@@ -160,7 +171,7 @@ pub unsafe extern "C" fn ipdb_net_subnets(
 #[no_mangle]
 pub unsafe extern "C" fn ipdb_net_iter_next(iter: *mut ipdb_net_iter, out: *mut ipdb_net) -> c_int {
     guard(|| {
-        let it = handle(iter, "iter", |h: &ipdb_net_iter| h.tag == NET_ITER_TAG)?;
+        let it = handle(iter, "iter")?;
         let out = Out::new(out, "out")?;
         let next: IpNetwork = it.items.next().ok_or(Failure::IterEnd)?;
         out.write(ipdb_net::from_rust(&next)?);
@@ -176,6 +187,6 @@ pub unsafe extern "C" fn ipdb_net_iter_next(iter: *mut ipdb_net_iter, out: *mut 
 #[no_mangle]
 pub unsafe extern "C" fn ipdb_net_iter_free(iter: *mut ipdb_net_iter) {
     let _ = std::panic::catch_unwind(|| {
-        free_box(iter, |h| std::mem::replace(&mut h.tag, 0) == NET_ITER_TAG);
+        free_handle(iter);
     });
 }
