@@ -5,8 +5,8 @@ use core::str::FromStr;
 
 use super::error::{IpError, ValueError};
 use super::scope::ScopeId;
-use super::v4::Ipv4Address;
-use super::v6::Ipv6Address;
+use super::v4::{self, Ipv4Address};
+use super::v6::{self, Ipv6Address};
 
 /// An IPv4 or IPv6 address, as `ip_address()` returns it.
 ///
@@ -45,22 +45,20 @@ impl IpAddress {
     /// `ip_address(s)`: IPv4 if it parses as one, else IPv6; neither is a
     /// `ValueError` carrying both reasons.
     pub fn parse(s: &str) -> Result<Self, IpError> {
-        let v4 = match Ipv4Address::parse(s) {
-            Ok(a) => return Ok(IpAddress::V4(a)),
-            Err(e) => e,
-        };
-        let v6 = match Ipv6Address::parse(s) {
-            Ok(a) => return Ok(IpAddress::V6(a)),
-            Err(e) => e,
-        };
-        match (v4, v6) {
-            (IpError::Address(v4), IpError::Address(v6)) => {
-                Err(IpError::Value(ValueError::NotAnAddress {
-                    v4: v4.kind,
-                    v6: v6.kind,
-                }))
+        // The IPv4 fast path accepts exactly what IPv4 accepts, so the
+        // (slower) IPv4 explanation is only built when both versions fail.
+        if let Some(v) = v4::parse_fast(s.as_bytes()) {
+            return Ok(IpAddress::V4(Ipv4Address::from_u32(v)));
+        }
+        match v6::parse_text(s, 0) {
+            Ok(a) => Ok(IpAddress::V6(a)),
+            Err(e6) => {
+                let v4 = match v4::parse_bytes(s.as_bytes(), 0) {
+                    Ok(v) => return Ok(IpAddress::V4(Ipv4Address::from_u32(v))),
+                    Err(e4) => e4.kind,
+                };
+                Err(IpError::Value(ValueError::NotAnAddress { v4, v6: e6.kind }))
             }
-            (other, _) => Err(other),
         }
     }
 
