@@ -43,9 +43,12 @@ pub(crate) fn offset16(n: usize) -> u16 {
     u16::try_from(n).unwrap_or(u16::MAX)
 }
 
+/// The text after `/` and its byte offset in the input.
+pub(crate) type MaskText<'a> = Option<(&'a str, usize)>;
+
 /// Split `addr[/mask]` as CPython's `_split_optional_netmask`: more than one
-/// `/` is an `AddressValueError`. Returns the mask with its byte offset.
-pub(crate) fn split_prefix(s: &str) -> Result<(&str, Option<(&str, usize)>), IpError> {
+/// `/` is an `AddressValueError`.
+pub(crate) fn split_prefix(s: &str) -> Result<(&str, MaskText<'_>), IpError> {
     let Some(slash) = s.find('/') else {
         return Ok((s, None));
     };
