@@ -950,16 +950,39 @@ def generate(count, seed):
     todo = edge_cases()
     todo += [None] * (count - len(todo))
     out = []
-    for i, edge in enumerate(todo):
-        if edge is None:
-            op = g.r.choices(ops, weights)[0]
-            args = json_args(g.case(op))
-        else:
-            op, args = edge[0], json_args(edge[1])
-        case = {"id": i, "op": op, "args": args}
-        case.update(evaluate(op, args))
+    for edge in todo:
+        while True:
+            if edge is None:
+                op = g.r.choices(ops, weights)[0]
+                args = json_args(g.case(op))
+            else:
+                op, args = edge[0], json_args(edge[1])
+            result = evaluate(op, args)
+            if well_defined(op, args, result):
+                break
+            edge = None  # draw a random case in its place
+        case = {"id": len(out), "op": op, "args": args}
+        case.update(result)
         out.append(json.dumps(case, ensure_ascii=True))
     return out
+
+
+def well_defined(op, args, result):
+    """False for the few inputs where CPython has no single answer to test against.
+
+    With IPv6 scope ids, CPython's `collapse_addresses` can depend on the order
+    of its input (networks that differ only by scope are neither < nor >, so
+    the dict and sort order decide what survives), and `address_exclude` can
+    fail an internal `assert`.  Such cases are replaced by other random cases;
+    libipdb's rule for them is documented in README.md and unit-tested in core.
+    """
+    if result.get("err") == "AssertionError":
+        return False
+    if op == "collapse" and "ok" in result:
+        for reordered in (args[0][::-1], sorted(args[0]), sorted(args[0], reverse=True)):
+            if evaluate(op, [reordered]) != result:
+                return False
+    return True
 
 
 def write_gz(path, lines):
