@@ -214,6 +214,16 @@ fn link_set_by_index_and_del_by_name() {
     ].concat();
     assert_eq!(built(|b| change.request(b)), want);
 
+    let mut moved = LinkChange::new(7u32);
+    moved.settings.netns = Some(ipdb::spec::Netns::Pid(4242));
+    #[rustfmt::skip]
+    let want: Vec<u8> = [
+        &[40, 0, 0, 0][..], &[16, 0], &[0, 0], &[0; 8],
+        &[0, 0, 0, 0], &[7, 0, 0, 0], &[0; 8],  // ifinfomsg, index 7
+        &[8, 0, 19, 0], &[0x92, 0x10, 0, 0],    // IFLA_NET_NS_PID = 4242
+    ].concat();
+    assert_eq!(built(|b| moved.request(b)), want);
+
     #[rustfmt::skip]
     let del: Vec<u8> = [
         &[44, 0, 0, 0][..], &[17, 0], &[0, 0], &[0; 8], // RTM_DELLINK

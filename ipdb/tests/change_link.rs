@@ -421,3 +421,30 @@ fn kinds_without_a_module_are_refused_cleanly() {
         }
     }
 }
+
+#[test]
+fn veth_end_moves_to_another_namespace() {
+    let ns = testns::require!("chg-netns-a");
+    let other = testns::require!("chg-netns-b");
+    let mut ipr = ipr(&ns);
+    ipr.link_add(&LinkSpec::new("va", LinkKind::veth("vb")))
+        .unwrap();
+    let mut mtu = LinkChange::new("vb");
+    mtu.settings.mtu = Some(1450);
+    ipr.link_set(&mtu).unwrap();
+    ipr.link_set_netns("vb", other.path()).unwrap();
+    assert!(
+        ns.try_ip(&["link", "show", "vb"]).is_err(),
+        "vb left namespace a"
+    );
+    let moved = link_json(&other, "vb");
+    assert_eq!(
+        moved.get("mtu").as_u64(),
+        Some(1450),
+        "settings travel: {moved:?}"
+    );
+    assert!(link_json(&ns, "va").get("link_netnsid").as_u64().is_some());
+
+    let e = ipr.link_set_netns("va", "/nonexistent/netns").unwrap_err();
+    assert_eq!(e.errno(), Some(libc::ENOENT), "{e}");
+}

@@ -1,13 +1,17 @@
 //! Creating, changing and deleting links (`ip link add|set|del`), and
 //! reading one link.
 
+use std::fs::File;
+use std::os::fd::AsRawFd;
+use std::path::Path;
+
 use ipdb_core::wire::link::LinkRepr;
 use ipdb_core::wire::uapi::*;
 
 use super::IpRoute;
 use crate::error::{Error, ErrorKind, Object, Op};
 use crate::records::Link;
-use crate::spec::{outcome, LinkChange, LinkId, LinkKind, LinkSettings, LinkSpec, Verb};
+use crate::spec::{outcome, LinkChange, LinkId, LinkKind, LinkSettings, LinkSpec, Netns, Verb};
 
 impl IpRoute {
     /// Creates a link (`ip link add NAME type KIND ...`) and returns when
@@ -101,6 +105,25 @@ impl IpRoute {
             )
             .with_target(target)),
         }
+    }
+
+    /// Moves a link to the network namespace whose file is `netns` (e.g.
+    /// `/run/netns/NAME`): `ip link set dev LINK netns NAME`. The link
+    /// keeps its settings; its addresses and routes stay behind.
+    pub fn link_set_netns(
+        &mut self,
+        link: impl Into<LinkId>,
+        netns: impl AsRef<Path>,
+    ) -> Result<(), Error> {
+        let path = netns.as_ref();
+        let file = File::open(path).map_err(|e| {
+            Error::new(Op::Set, Object::Link, ErrorKind::Transport(e.into()))
+                .with_target(format!("namespace file {}", path.display()))
+        })?;
+        let mut change = LinkChange::new(link);
+        // `file` stays open until the kernel has answered.
+        change.settings.netns = Some(Netns::Fd(file.as_raw_fd()));
+        self.link_set(&change)
     }
 
     /// The index of the link named `name`.

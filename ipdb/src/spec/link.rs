@@ -12,6 +12,7 @@
 
 use std::fmt;
 use std::net::IpAddr;
+use std::os::fd::RawFd;
 
 use ipdb_core::wire::link::LinkRepr;
 use ipdb_core::wire::link_info::{
@@ -466,6 +467,21 @@ pub struct LinkSettings {
     pub master: Option<Master>,
     /// `IFLA_IFALIAS`; an empty alias removes it.
     pub alias: Option<String>,
+    /// Move the link to another network namespace (`ip link set dev X
+    /// netns NS`); see [`crate::iproute::IpRoute::link_set_netns`] for a
+    /// namespace given by path.
+    pub netns: Option<Netns>,
+}
+
+/// A network namespace a link moves to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Netns {
+    /// The namespace of this process (`IFLA_NET_NS_PID`).
+    Pid(u32),
+    /// The namespace this file descriptor refers to (`IFLA_NET_NS_FD`);
+    /// the kernel resolves it in the sending process, so it must stay
+    /// open until the call returns.
+    Fd(RawFd),
 }
 
 impl LinkSettings {
@@ -489,6 +505,14 @@ impl LinkSettings {
             repr.attrs.ifalias = Some(IfAlias::new(a).ok_or(SpecError::Invalid(
                 "alias: aliases have at most 255 bytes and no NUL",
             ))?);
+        }
+        match self.netns {
+            Some(Netns::Pid(p)) => repr.attrs.net_ns_pid = Some(p),
+            Some(Netns::Fd(fd)) => {
+                let fd = u32::try_from(fd).map_err(|_| SpecError::Invalid("netns: negative fd"))?;
+                repr.attrs.net_ns_fd = Some(fd);
+            }
+            None => {}
         }
         Ok(())
     }
@@ -518,6 +542,11 @@ impl fmt::Display for LinkSettings {
         }
         if let Some(a) = &self.alias {
             write!(f, " alias {a:?}")?;
+        }
+        match self.netns {
+            Some(Netns::Pid(p)) => write!(f, " netns pid {p}")?,
+            Some(Netns::Fd(fd)) => write!(f, " netns fd {fd}")?,
+            None => {}
         }
         Ok(())
     }

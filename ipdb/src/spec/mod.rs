@@ -36,7 +36,7 @@ pub mod rule;
 pub use address::AddressSpec;
 pub use link::{
     BondMode, GreSpec, LinkChange, LinkId, LinkKind, LinkSettings, LinkSpec, MacvlanMode, Master,
-    TunSpec, VlanProtocol, VxlanSpec,
+    Netns, TunSpec, VlanProtocol, VxlanSpec,
 };
 pub use neighbour::NeighbourSpec;
 pub use route::{NexthopSpec, RouteQuery, RouteSpec, RouteType};
