@@ -7,6 +7,9 @@
 //! - [`iproute`]: [`IpRoute`], a synchronous handle on one network
 //!   namespace's rtnetlink: dumps into owned records, and the calls that
 //!   change links, addresses, routes, neighbours and rules.
+//! - [`spec`]: what to change (links by kind, addresses, routes with
+//!   metrics and multipath, neighbours, rules), built into requests by
+//!   the `ipdb_core::wire` emitters; the `IpRoute` calls take these.
 //! - [`records`]: the owned records dumps return ([`Link`], [`Address`],
 //!   [`Route`], [`Neighbour`], [`Rule`], [`Nexthop`]), decoded from the
 //!   `ipdb_core::wire` reprs.
