@@ -1,0 +1,3 @@
+module libipdb/go
+
+go 1.19
