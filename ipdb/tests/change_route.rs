@@ -248,6 +248,16 @@ fn metrics_and_types() {
     assert_eq!(r.get("type").as_str(), Some("local"));
     assert_eq!(r.get("scope").as_str(), Some("host"));
 
+    // An explicit scope and protocol.
+    let mut host = spec("10.10.0.0/16");
+    host.oif = Some(va);
+    host.scope = Some(RT_SCOPE_HOST);
+    host.protocol = Some(RTPROT_ZEBRA);
+    ipr.route_add(&host).unwrap();
+    let r = one(&ns, "10.10.0.0/16", "main");
+    assert_eq!(r.get("scope").as_str(), Some("host"), "{r:?}");
+    assert_eq!(r.get("protocol").as_str(), Some("zebra"));
+
     // Deleting by type only matches that type.
     let mut wrong = spec("10.66.0.0/16");
     wrong.table = Some(1000);
