@@ -114,3 +114,43 @@ fn bridge_fdb_entries() {
         .iter()
         .all(|e| e.get("mac").as_str() != Some("02:00:00:00:fd:01")));
 }
+
+#[test]
+fn vxlan_fdb_remotes() {
+    let Some(ns) = TestNetns::new("chg-vxfdb") else {
+        return;
+    };
+    ns.ip_batch("link add vx0 type vxlan id 42 local 10.0.0.1 dstport 4789\n");
+    let vx = index_of(&ns, "vx0");
+    let mut ipr = ipr(&ns);
+    let zero = [0u8; 6];
+    let mut first = NeighbourSpec::vxlan_fdb(vx, zero, "10.0.0.2".parse().unwrap());
+    first.port = Some(4790);
+    first.vni = Some(4242);
+    ipr.neighbour_append(&first).unwrap();
+    let second = NeighbourSpec::vxlan_fdb(vx, zero, "10.0.0.3".parse().unwrap());
+    ipr.neighbour_append(&second).unwrap();
+    let entries = Json::parse(&ns.exec(&["bridge", "-j", "fdb", "show", "dev", "vx0"]));
+    let remotes: Vec<&Json> = entries
+        .items()
+        .iter()
+        .filter(|e| e.get("mac").as_str() == Some("00:00:00:00:00:00"))
+        .collect();
+    assert_eq!(remotes.len(), 2, "{entries:?}");
+    let a = remotes
+        .iter()
+        .find(|e| e.get("dst").as_str() == Some("10.0.0.2"))
+        .expect("10.0.0.2");
+    assert_eq!(a.get("port").as_u64(), Some(4790), "{a:?}");
+    assert_eq!(a.get("vni").as_u64(), Some(4242));
+    assert!(remotes
+        .iter()
+        .any(|e| e.get("dst").as_str() == Some("10.0.0.3")));
+
+    ipr.neighbour_del(&second).unwrap();
+    let entries = Json::parse(&ns.exec(&["bridge", "-j", "fdb", "show", "dev", "vx0"]));
+    assert!(entries
+        .items()
+        .iter()
+        .all(|e| e.get("dst").as_str() != Some("10.0.0.3")));
+}

@@ -17,6 +17,12 @@ impl IpRoute {
         self.neighbour_change(Verb::Replace, spec)
     }
 
+    /// Adds another entry with the same key (`bridge fdb append`: several
+    /// remotes for one MAC on a vxlan device).
+    pub fn neighbour_append(&mut self, spec: &NeighbourSpec) -> Result<(), Error> {
+        self.neighbour_change(Verb::Append, spec)
+    }
+
     /// Deletes a neighbour or FDB entry; a missing one is `ENOENT`.
     pub fn neighbour_del(&mut self, spec: &NeighbourSpec) -> Result<(), Error> {
         self.neighbour_change(Verb::Del, spec)

@@ -13,7 +13,7 @@ use std::fmt;
 use std::net::IpAddr;
 
 use ipdb_core::wire::neighbour::{NdHeader, NeighbourAttrs, NeighbourRepr};
-use ipdb_core::wire::{uapi::*, HwAddr};
+use ipdb_core::wire::{uapi::*, Be16, HwAddr};
 
 use super::link::fmt_hw;
 use super::{write, Family, SpecError, Verb};
@@ -38,6 +38,10 @@ pub struct NeighbourSpec {
     pub vlan: Option<u16>,
     /// FDB: the bridge (`NDA_MASTER`).
     pub master: Option<u32>,
+    /// FDB of a vxlan device: remote UDP port (`NDA_PORT`).
+    pub port: Option<u16>,
+    /// FDB of a vxlan device: remote VNI (`NDA_VNI`).
+    pub vni: Option<u32>,
 }
 
 impl NeighbourSpec {
@@ -52,6 +56,8 @@ impl NeighbourSpec {
             fdb: false,
             vlan: None,
             master: None,
+            port: None,
+            vni: None,
         }
     }
 
@@ -69,6 +75,21 @@ impl NeighbourSpec {
             fdb: true,
             vlan: None,
             master: None,
+            port: None,
+            vni: None,
+        }
+    }
+
+    /// An FDB entry of the vxlan device `index` sending frames for `mac`
+    /// to the remote `dst` (`bridge fdb append MAC dev VXLAN dst DST
+    /// self`); the all-zero MAC is the default destination, and several
+    /// entries for it (added with [`Verb::Append`]) flood to every remote.
+    pub fn vxlan_fdb(index: u32, mac: [u8; 6], dst: IpAddr) -> NeighbourSpec {
+        NeighbourSpec {
+            dst: Some(dst),
+            flags: NTF_SELF,
+            state: NUD_NOARP | NUD_PERMANENT,
+            ..NeighbourSpec::fdb(index, mac)
         }
     }
 
@@ -109,6 +130,8 @@ impl NeighbourSpec {
                 lladdr: self.lladdr,
                 vlan: self.vlan,
                 master: self.master,
+                port: self.port.map(Be16),
+                vni: self.vni,
                 ..NeighbourAttrs::default()
             },
             bad_attr: None,
