@@ -186,15 +186,12 @@ pub(crate) fn format_address(
         let s = StrSpec::parse(spec).map_err(|e| IpError::Value(ValueError::FormatSpec(e)))?;
         return s.write(text, out).map_err(output);
     }
+    // CPython: `re.fullmatch('(#?)(_?)([xbnX])', spec)`, else object.__format__.
     let b = spec.as_bytes();
-    let (mut i, alternate, grouping) = (0, b.first() == Some(&b'#'), false);
-    if alternate {
-        i += 1;
-    }
-    let grouping = grouping || b.get(i) == Some(&b'_');
-    if grouping {
-        i += 1;
-    }
+    let alternate = b.first() == Some(&b'#');
+    let mut i = alternate as usize;
+    let grouping = b.get(i) == Some(&b'_');
+    i += grouping as usize;
     let kind = match (b.get(i), b.len() == i + 1) {
         (Some(&k @ (b'b' | b'x' | b'X')), true) => k,
         (Some(b'n'), true) => {
