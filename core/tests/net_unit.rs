@@ -3,9 +3,9 @@
 use std::cmp::Ordering;
 
 use ipdb_core::ip::{
-    collapse_addresses, summarize_address_range, IpAddress, IpError, IpInterface, IpNetwork,
-    Ipv4Address, Ipv4Interface, Ipv4Network, Ipv6Address, Ipv6Interface, Ipv6Network, MixedKey,
-    Network,
+    collapse_addresses, summarize_address_range, AddressErrorKind, IpAddress, IpError, IpInterface,
+    IpNetwork, Ipv4Address, Ipv4Interface, Ipv4Network, Ipv6Address, Ipv6Interface, Ipv6Network,
+    MixedKey, Network,
 };
 
 fn v4(s: &str) -> Ipv4Network {
@@ -378,5 +378,22 @@ fn mixed_key_order() {
             "::/0",
             "::1"
         ]
+    );
+}
+
+#[test]
+fn second_slash_is_an_address_error() {
+    // Also when the `/` would sit inside a scope id.
+    for bad in ["fe80::1%a/b/64", "::/1/2", "1.2.3.4/8/", "//"] {
+        match Ipv6Network::parse(bad, false).unwrap_err() {
+            IpError::Address(e) => assert_eq!(e.kind, AddressErrorKind::MultipleSlashes, "{bad}"),
+            e => panic!("{bad}: {e:?}"),
+        }
+        assert_eq!(class(bad.parse::<Ipv6Interface>()), "AddressValueError");
+        assert_eq!(class(bad.parse::<Ipv4Network>()), "AddressValueError");
+    }
+    assert_eq!(
+        class("fe80::1%a/b".parse::<Ipv6Network>()),
+        "NetmaskValueError"
     );
 }

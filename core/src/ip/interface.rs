@@ -8,7 +8,7 @@ use core::str::FromStr;
 use super::error::IpError;
 use super::family::Address;
 use super::network::{
-    is_v4_mapped, parse_prefix, split_prefix, AddrStyle, NetText, Network, ReversePointer, Suffix,
+    is_v4_mapped, parse_addr_prefix, AddrStyle, NetText, Network, ReversePointer, Suffix,
 };
 use super::{Ipv4Address, Ipv6Address, ScopeId};
 
@@ -40,12 +40,7 @@ impl<A: Address> Interface<A> {
     /// Parse as CPython's `IPv4Interface(s)` / `IPv6Interface(s)`: the
     /// same forms as [`Network::parse`], host bits allowed.
     pub fn parse(s: &str) -> Result<Self, IpError> {
-        let (addr_text, mask) = split_prefix(s)?;
-        let addr = A::parse_address(addr_text)?;
-        let prefixlen = match mask {
-            None => A::BITS,
-            Some((m, start)) => parse_prefix::<A>(m, start)?,
-        };
+        let (addr, prefixlen) = parse_addr_prefix::<A>(s)?;
         Ok(Interface { addr, prefixlen })
     }
 

@@ -43,25 +43,36 @@ pub(crate) fn offset16(n: usize) -> u16 {
     u16::try_from(n).unwrap_or(u16::MAX)
 }
 
-/// The text after `/` and its byte offset in the input.
-pub(crate) type MaskText<'a> = Option<(&'a str, usize)>;
-
-/// Split `addr[/mask]` as CPython's `_split_optional_netmask`: more than one
-/// `/` is an `AddressValueError`.
-pub(crate) fn split_prefix(s: &str) -> Result<(&str, MaskText<'_>), IpError> {
-    let Some(slash) = s.find('/') else {
-        return Ok((s, None));
+/// Parse `addr[/mask]` as CPython's network and interface constructors do:
+/// more than one `/` is an `AddressValueError`, then the address, then the
+/// mask (a missing mask is the full length).
+pub(crate) fn parse_addr_prefix<A: Address>(s: &str) -> Result<(A, u8), IpError> {
+    // The mask is short, so find the last `/` from the end. A second `/`
+    // can then only sit in the address part, which fails to parse unless
+    // the `/` hides in an IPv6 scope id: look for it in those cases only.
+    let bytes = s.as_bytes();
+    let (addr_text, mask) = match bytes.iter().rposition(|&b| b == b'/') {
+        None => (s, None),
+        Some(i) => (&s[..i], Some((&s[i + 1..], i + 1))),
     };
-    let mask = &s[slash + 1..];
-    if let Some(second) = mask.find('/') {
-        let start = slash + 1 + second;
-        return Err(IpError::Address(AddressError {
-            kind: AddressErrorKind::MultipleSlashes,
-            start: offset16(start),
-            end: offset16(start + 1),
-        }));
+    let parsed = A::parse_address(addr_text);
+    if mask.is_some() && parsed.as_ref().map_or(true, |a| a.scope_id().is_some()) {
+        let first = bytes.iter().position(|&b| b == b'/').unwrap_or(0);
+        if let Some(second) = bytes[first + 1..].iter().position(|&b| b == b'/') {
+            let start = first + 1 + second;
+            return Err(IpError::Address(AddressError {
+                kind: AddressErrorKind::MultipleSlashes,
+                start: offset16(start),
+                end: offset16(start + 1),
+            }));
+        }
     }
-    Ok((&s[..slash], Some((mask, slash + 1))))
+    let addr = parsed?;
+    let prefixlen = match mask {
+        None => A::BITS,
+        Some((m, start)) => parse_prefix::<A>(m, start)?,
+    };
+    Ok((addr, prefixlen))
 }
 
 /// The prefix length of a mask that is 1s then 0s.
@@ -75,10 +86,11 @@ fn prefix_of_netmask<A: Address>(mask: u128) -> Option<u8> {
 /// (all-ones and all-zeros read as netmasks). `start` is the byte offset of
 /// the mask in the whole input.
 pub(crate) fn parse_prefix<A: Address>(mask: &str, start: usize) -> Result<u8, IpError> {
-    if !mask.is_empty() && mask.bytes().all(|b| b.is_ascii_digit()) {
-        let value = mask.bytes().fold(0u32, |v, b| {
-            v.saturating_mul(10).saturating_add(u32::from(b - b'0'))
-        });
+    let decimal = mask.bytes().try_fold(0u32, |v, b| {
+        b.is_ascii_digit()
+            .then(|| v.saturating_mul(10).saturating_add(u32::from(b - b'0')))
+    });
+    if let (Some(value), false) = (decimal, mask.is_empty()) {
         return match u8::try_from(value) {
             Ok(p) if p <= A::BITS => Ok(p),
             // A digit string is never a dotted mask either.
@@ -195,12 +207,7 @@ impl<A: Address> Network<A> {
     /// [`IpError::Netmask`] for the mask, [`ValueError::HostBitsSet`] when
     /// `strict` and bits are set right of the prefix.
     pub fn parse(s: &str, strict: bool) -> Result<Self, IpError> {
-        let (addr_text, mask) = split_prefix(s)?;
-        let addr = A::parse_address(addr_text)?;
-        let prefixlen = match mask {
-            None => A::BITS,
-            Some((m, start)) => parse_prefix::<A>(m, start)?,
-        };
+        let (addr, prefixlen) = parse_addr_prefix::<A>(s)?;
         Self::from_parts(addr, prefixlen, strict)
     }
 
