@@ -282,36 +282,34 @@ impl<'a> Iterator for Attrs<'a> {
     type Item = Result<Attr<'a>, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let rest = self.data.get(self.pos..)?;
-        if rest.is_empty() {
-            return None;
-        }
+        let rest = self.data.get(self.pos..).filter(|r| !r.is_empty())?;
         let at = self.base + self.pos;
-        let fail = |s: &mut Self, kind| {
-            s.pos = s.data.len();
-            Some(Err(Error::new(kind, at)))
-        };
-        if rest.len() < RTA_HDRLEN {
+        let Some((hdr, _)) = rest.split_first_chunk::<RTA_HDRLEN>() else {
             // Fewer than a header's worth: allowed only as zero padding.
-            if rest.iter().all(|&b| b == 0) {
-                self.pos = self.data.len();
-                return None;
-            }
-            return fail(self, ErrorKind::Truncated);
-        }
-        let view = RtattrBuf::new_unchecked(rest);
-        if let Err(e) = view.check_len() {
-            return fail(self, e.kind);
-        }
-        let len = usize::from(view.len());
-        let attr = Attr {
-            raw_kind: view.raw_kind(),
-            payload: &rest[RTA_HDRLEN..len],
-            offset: at,
+            self.pos = self.data.len();
+            return if rest.iter().all(|&b| b == 0) {
+                None
+            } else {
+                Some(Err(Error::new(ErrorKind::Truncated, at)))
+            };
+        };
+        let len = usize::from(u16::from_ne_bytes([hdr[0], hdr[1]]));
+        let raw_kind = u16::from_ne_bytes([hdr[2], hdr[3]]);
+        let Some(payload) = rest.get(RTA_HDRLEN..len) else {
+            self.pos = self.data.len();
+            let kind = if len < RTA_HDRLEN {
+                ErrorKind::BadLength
+            } else {
+                ErrorKind::Truncated
+            };
+            return Some(Err(Error::new(kind, at)));
         };
         // The last attribute may lack its padding; never step past the end.
-        let step = attr_size(attr.payload.len());
-        self.pos = self.pos.saturating_add(step).min(self.data.len());
-        Some(Ok(attr))
+        self.pos = (self.pos + attr_size(payload.len())).min(self.data.len());
+        Some(Ok(Attr {
+            raw_kind,
+            payload,
+            offset: at,
+        }))
     }
 }

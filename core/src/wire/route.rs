@@ -392,29 +392,40 @@ impl<'a> RouteRepr<'a> {
     }
 
     /// Decodes an `rtmsg` and its attributes.
+    #[inline]
     pub fn parse_body(fixed: &'a [u8], attrs: Attrs<'a>) -> Result<Self, Error> {
-        let mut r = RouteRepr {
-            header: RtHeader::from_bytes(fixed).map_err(|e| Error::new(e.kind, attrs.base()))?,
+        let header = RtHeader::from_bytes(fixed).map_err(|e| Error::new(e.kind, attrs.base()))?;
+        // Filled in place: the repr is a few hundred bytes, and moving it out
+        // of a local into the result showed up as a fifth of the parse time.
+        let mut out = Ok(RouteRepr {
+            header,
             ..RouteRepr::default()
-        };
+        });
+        if let Err(e) = out.as_mut().map_or(Ok(()), |r| r.fill(attrs)) {
+            out = Err(e);
+        }
+        out
+    }
+
+    fn fill(&mut self, attrs: Attrs<'a>) -> Result<(), Error> {
         let mut bad = None;
         walk(attrs, &mut bad, |a, bad| {
-            if r.attrs.accept(a)? {
+            if self.attrs.accept(a)? {
                 return Ok(());
             }
             match a.kind() {
-                RTA_METRICS => r.metrics = Some(RouteMetrics::parse(a.nested(), bad)?),
+                RTA_METRICS => self.metrics = Some(RouteMetrics::parse(a.nested(), bad)?),
                 RTA_MULTIPATH => {
-                    r.multipath =
+                    self.multipath =
                         Some(Multipath::Raw(a.payload(), a.offset() + RTA_HDRLEN).validate()?)
                 }
-                RTA_ENCAP => r.encap = Some(validated(a.nested())?),
+                RTA_ENCAP => self.encap = Some(validated(a.nested())?),
                 _ => {}
             }
             Ok(())
         })?;
-        r.bad_attr = bad;
-        Ok(r)
+        self.bad_attr = bad;
+        Ok(())
     }
 
     /// Bytes [`RouteRepr::emit`] writes.
