@@ -187,6 +187,9 @@ impl<K: RouteKey> RouteTables<K> {
         Self::count_links(&mut self.by_link, &r, true);
         let prio = r.priority.unwrap_or(0);
         let at = bucket.partition_point(|x| x.priority.unwrap_or(0) <= prio);
+        // Buckets hold one route nearly always; a plain push would reserve
+        // room for four.
+        bucket.reserve_exact(1);
         bucket.insert(at, r);
         self.len = self.len + 1 - old.len();
         Some(old)

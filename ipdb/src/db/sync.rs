@@ -358,11 +358,29 @@ impl Engine {
         self.pending |= fx.redump;
     }
 
+    /// Reads and discards everything queued on the event socket.
+    fn drain(&mut self) -> Result<(), Error> {
+        loop {
+            match self.events.recv() {
+                Ok(_) | Err(netlink_raw::Error::Overrun) => {}
+                Err(e) if e.is_would_block() => return Ok(()),
+                Err(e) => return Err(Error::transport(Op::Dump, ErrObject::Socket, e)),
+            }
+        }
+    }
+
     /// Re-dumps `parts`, turns the difference with what the database holds
     /// into events, and puts the fresh parts in place. Readers keep reading
     /// while the dump and the comparison run; the write lock is held only
     /// for the swap.
     pub fn resync(&mut self, parts: Parts) -> Result<(), Error> {
+        if parts == Parts::ALL {
+            // After an overrun the kernel reports the next drop only once
+            // the queue has been emptied (NETLINK_S_CONGESTED): drops during
+            // the dump would go unreported. Empty it first; the dump that
+            // follows holds everything the discarded events said.
+            self.drain()?;
+        }
         let mut fresh = State::new(&self.ignore_tables);
         for part in Parts::EACH {
             if parts.contains(part) {

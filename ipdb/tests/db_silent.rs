@@ -1,0 +1,106 @@
+//! Deletions the kernel does not announce: the database must still end
+//! equal to the kernel.
+
+mod db_common;
+
+use db_common::{settle, until};
+use ipdb::Ipdb;
+
+fn net(s: &str) -> ipdb::ip::IpNetwork {
+    s.parse().unwrap()
+}
+
+fn setup(ns: &testns::TestNetns) {
+    ns.ip_batch(
+        "link add sa type veth peer name sb
+link add ta type veth peer name tb
+link set sa up
+link set sb up
+link set ta up
+link set tb up
+addr add 10.1.0.1/24 dev sa
+addr add 10.2.0.1/24 dev ta
+addr add 10.2.0.5/24 dev ta
+addr add 2001:db8:1::1/64 dev sa nodad
+route add 172.20.0.0/16 via 10.1.0.2 table 10
+route add 172.21.0.0/16 dev sa metric 7
+route add 172.22.0.0/16 via 10.2.0.2 src 10.2.0.5
+route add 172.23.0.0/16 nexthop via 10.1.0.2 dev sa nexthop via 10.2.0.2 dev ta
+route add 2001:db8:50::/48 via 2001:db8:1::2
+",
+    );
+}
+
+#[test]
+fn link_down_drops_its_routes() {
+    let ns = testns::require!("db-down");
+    setup(&ns);
+    let db = Ipdb::open_in_netns(ns.path()).unwrap();
+    assert!(db.route(10, &net("172.20.0.0/16")).is_some());
+    ns.ip(&["link", "set", "sa", "down"]);
+    until(&db, "routes via sa gone", |s| {
+        s.route(10, &net("172.20.0.0/16")).is_none()
+            && s.route(254, &net("172.21.0.0/16")).is_none()
+    });
+    // The multipath route keeps its other hop (with a dead one): only a
+    // re-read can tell; settle waits for it.
+    settle(&db, &ns, &[], 10);
+    assert!(db.stats().inferred_deletions >= 2, "{:?}", db.stats());
+    ns.ip(&["link", "set", "sa", "up"]);
+    settle(&db, &ns, &[], 10);
+}
+
+#[test]
+fn link_delete_drops_everything_on_it() {
+    let ns = testns::require!("db-linkdel");
+    setup(&ns);
+    let db = Ipdb::open_in_netns(ns.path()).unwrap();
+    let sa = db.link_by_name("sa").unwrap().index;
+    ns.ip(&["link", "del", "sa"]);
+    until(&db, "sa gone with its routes", |s| {
+        s.link(sa).is_none()
+            && s.routes()
+                .all(|r| r.oif != Some(sa) && r.multipath.iter().all(|h| h.oif != sa))
+    });
+    settle(&db, &ns, &[], 10);
+    assert!(db.stats().inferred_deletions >= 2);
+}
+
+#[test]
+fn address_removal_drops_routes_that_needed_it() {
+    let ns = testns::require!("db-addrdel");
+    setup(&ns);
+    let db = Ipdb::open_in_netns(ns.path()).unwrap();
+    assert!(db.route(254, &net("172.22.0.0/16")).is_some());
+    // The route's preferred source goes: the kernel flushes the route.
+    ns.ip(&["addr", "del", "10.2.0.5/24", "dev", "ta"]);
+    until(&db, "prefsrc route gone", |s| {
+        s.route(254, &net("172.22.0.0/16")).is_none()
+    });
+    settle(&db, &ns, &[], 10);
+    // The last IPv4 address of a link goes: every IPv4 route through it.
+    ns.ip(&["addr", "del", "10.1.0.1/24", "dev", "sa"]);
+    until(&db, "routes via sa gone", |s| {
+        s.route(10, &net("172.20.0.0/16")).is_none()
+    });
+    settle(&db, &ns, &[], 10);
+    // IPv6: the gateway's subnet goes, the route goes (re-read).
+    ns.ip(&["addr", "del", "2001:db8:1::1/64", "dev", "sa"]);
+    settle(&db, &ns, &[], 10);
+    assert!(db.stats().inferred_deletions >= 2);
+}
+
+#[test]
+fn nexthop_removal_drops_its_routes() {
+    let ns = testns::require!("db-nhdel");
+    setup(&ns);
+    ns.ip(&["nexthop", "add", "id", "5", "via", "10.1.0.2", "dev", "sa"]);
+    ns.ip(&["route", "add", "172.30.0.0/16", "nhid", "5"]);
+    let db = Ipdb::open_in_netns(ns.path()).unwrap();
+    assert!(db.route(254, &net("172.30.0.0/16")).is_some());
+    ns.ip(&["nexthop", "del", "id", "5"]);
+    until(&db, "route via nexthop 5 gone", |s| {
+        s.route(254, &net("172.30.0.0/16")).is_none()
+    });
+    settle(&db, &ns, &[], 10);
+}
