@@ -187,7 +187,7 @@ fn routes_of_all_tables_and_both_families() {
 
     let m = find("10.8.0.0/16", RT_TABLE_MAIN);
     assert_eq!(m.protocol, RTPROT_STATIC);
-    let metrics = m.metrics.unwrap();
+    let metrics = *m.metrics.clone().unwrap();
     assert_eq!(
         (metrics.mtu, metrics.advmss, metrics.lock),
         (Some(1300), Some(1200), None)
@@ -206,7 +206,10 @@ fn routes_of_all_tables_and_both_families() {
         (AF_INET6, Some(1), Some(1024))
     );
     assert_eq!(v6.gateway, Some(addr("2001:db8::ff")));
-    let locked = find("2001:db8:2::/48", RT_TABLE_MAIN).metrics.unwrap();
+    let locked = find("2001:db8:2::/48", RT_TABLE_MAIN)
+        .metrics
+        .clone()
+        .unwrap();
     assert_eq!((locked.mtu, locked.lock), (Some(1280), Some(1 << RTAX_MTU)));
 
     // Filters are applied by the kernel and agree with the full dump.

@@ -415,7 +415,7 @@ pub fn route(r: &Route, n: &Names) -> Value {
         o.put("type", names::route_type(r.kind));
     }
     o.put("dst", prefix(&r.dst))
-        .opt("from", r.src.as_ref().map(prefix))
+        .opt("from", r.src.as_deref().map(prefix))
         .opt("nhid", r.nh_id)
         .opt("gateway", r.gateway.map(text))
         .opt("via", r.via.as_ref().map(via))

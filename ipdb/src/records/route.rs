@@ -17,8 +17,10 @@ pub struct Route {
     /// for a default route.
     pub dst: IpNetwork,
     /// Source prefix (`RTA_SRC`/`rtm_src_len`, IPv6 source routing), when
-    /// the length is not zero.
-    pub src: Option<IpNetwork>,
+    /// the length is not zero. Boxed, like `metrics`: rare, and a route
+    /// list of 100k entries is smaller (and faster to fill) without room
+    /// for them inline.
+    pub src: Option<Box<IpNetwork>>,
     /// `rtm_tos`.
     pub tos: u8,
     /// `rtm_protocol`: `RTPROT_*` (2 kernel, 3 boot, 4 static, ...).
@@ -53,7 +55,7 @@ pub struct Route {
     /// `RTA_ENCAP_TYPE`: `LWTUNNEL_ENCAP_*`.
     pub encap_type: Option<u16>,
     /// `RTA_METRICS`: mtu, advmss, window, ... and the lock mask.
-    pub metrics: Option<RouteMetrics>,
+    pub metrics: Option<Box<RouteMetrics>>,
     /// `RTA_MULTIPATH`: the hops of a multipath route (empty otherwise).
     pub multipath: Vec<RouteHop>,
 }
@@ -97,7 +99,7 @@ impl Route {
         let dst = prefix(h.family, a.dst, h.dst_len)?;
         let src = match h.src_len {
             0 => None,
-            n => prefix(h.family, a.src, n),
+            n => prefix(h.family, a.src, n).map(Box::new),
         };
         Some(Route {
             family: h.family,
@@ -120,7 +122,7 @@ impl Route {
             expires: a.expires,
             nh_id: a.nh_id,
             encap_type: a.encap_type,
-            metrics: r.metrics,
+            metrics: r.metrics.map(Box::new),
             // The walk was validated when the message was parsed.
             multipath: r
                 .multipath

@@ -1,0 +1,76 @@
+//! Dump-and-decode of 100k kernel routes: `IpRoute::routes` (request,
+//! every datagram, `RouteRepr` decode, owned `Route` records) against
+//! `ip -n NS -4 route show > /dev/null` on the same table of a throw-away
+//! namespace (the `ip` figure includes starting the process, as a user
+//! would run it).
+//!
+//! Needs root (network namespaces); without it the bench says so on
+//! stderr and measures nothing. `cargo bench -p ipdb-benches --bench dump_routes`.
+
+use std::process::{Command, Stdio};
+
+use criterion::{criterion_group, Criterion};
+use ipdb::uapi::{AF_INET, RT_TABLE_MAIN};
+use ipdb::IpRoute;
+use testns::TestNetns;
+
+const ROUTES: u32 = 100_000;
+
+fn populate(ns: &TestNetns) {
+    ns.ip(&["link", "add", "r0", "type", "veth", "peer", "name", "r1"]);
+    ns.ip(&["link", "set", "r0", "up"]);
+    ns.ip(&["link", "set", "r1", "up"]);
+    ns.ip(&["addr", "add", "10.255.255.1/30", "dev", "r0"]);
+    let batch: String = (0..ROUTES)
+        .map(|i| {
+            let (a, b, c) = (i >> 16, (i >> 8) & 0xff, i & 0xff);
+            format!("route add 1{a}.{b}.{c}.0/24 via 10.255.255.2 dev r0\n")
+        })
+        .collect();
+    ns.ip_batch(&batch);
+}
+
+fn dump_routes(c: &mut Criterion) {
+    let Some(ns) = TestNetns::new("bench-routes") else {
+        eprintln!("dump_routes: SKIPPED, needs root for network namespaces");
+        return;
+    };
+    populate(&ns);
+    let mut ipr = IpRoute::open_in_netns(ns.path()).expect("open in namespace");
+    let n = ipr
+        .routes(Some(AF_INET), Some(RT_TABLE_MAIN))
+        .unwrap()
+        .len();
+    assert!(n >= ROUTES as usize, "only {n} routes");
+
+    let mut g = c.benchmark_group("dump_routes_100k");
+    g.sample_size(10);
+    g.bench_function("ipdb_routes_v4_main", |b| {
+        b.iter(|| {
+            ipr.routes(Some(AF_INET), Some(RT_TABLE_MAIN))
+                .unwrap()
+                .len()
+        })
+    });
+    g.bench_function("ipdb_routes_all_tables_both_families", |b| {
+        b.iter(|| ipr.routes(None, None).unwrap().len())
+    });
+    g.bench_function("ip_4_route_show", |b| {
+        b.iter(|| {
+            let st = Command::new("ip")
+                .args(["-n", ns.name(), "-4", "route", "show"])
+                .stdout(Stdio::null())
+                .status()
+                .unwrap();
+            assert!(st.success());
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, dump_routes);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
