@@ -12,7 +12,7 @@ use super::network::Network;
 /// network (see `drop_covered`), one unstable sort, then one pass that uses
 /// the front of the slice as a stack (every stack entry is disjoint from and
 /// below the next input, so only the top can contain it or merge with it).
-/// No allocation; 8 KiB of stack.
+/// No allocation; 16 KiB of stack.
 ///
 /// Scope ids: merged networks carry none; a host network (/32, /128) loses
 /// its scope id (CPython passes those through `summarize_address_range`);
@@ -66,14 +66,14 @@ pub fn collapse_addresses<A: Address>(nets: &mut [Network<A>]) -> usize {
     top
 }
 
-/// Prefix length of the blocks the pre-pass tracks: 2**16 bits of stack.
-const LEVEL: u8 = 16;
+/// Prefix length of the blocks the pre-pass tracks: 2**17 bits of stack.
+const LEVEL: u8 = 17;
 
 /// Shortest input prefix the pre-pass records (marks at most 2**4 blocks).
 const LEVEL_MIN: u8 = LEVEL - 4;
 
-/// Drop, in one linear pass, every network longer than /16 that lies in a
-/// /16 block some /12../16 input covers; returns how many were kept (moved
+/// Drop, in one linear pass, every network longer than /17 that lies in a
+/// /17 block some /13../17 input covers; returns how many were kept (moved
 /// to the front, in order). The sort then sees fewer items, and the result
 /// is the same: a dropped network adds no address to the union.
 fn drop_covered<A: Address>(nets: &mut [Network<A>]) -> usize {
