@@ -240,3 +240,66 @@ proptest! {
         check(&mut v6);
     }
 }
+
+/// Union of networks as sorted, merged `[first, last]` intervals.
+fn union<A: Address>(nets: &[Network<A>]) -> Vec<(u128, u128)> {
+    let mut iv: Vec<(u128, u128)> = nets
+        .iter()
+        .map(|n| {
+            (
+                n.network_address().to_bits(),
+                n.broadcast_address().to_bits(),
+            )
+        })
+        .collect();
+    iv.sort();
+    let mut out: Vec<(u128, u128)> = Vec::new();
+    for (a, b) in iv {
+        match out.last_mut() {
+            Some(last) if a <= last.1.saturating_add(1) => last.1 = last.1.max(b),
+            _ => out.push((a, b)),
+        }
+    }
+    out
+}
+
+/// Collapse against an interval model, with prefix lengths around the
+/// pre-pass's block size so that short networks swallow longer ones.
+fn collapse_matches_union<A: Address>(mut nets: Vec<Network<A>>) {
+    let want = union(&nets);
+    let n = collapse_addresses(&mut nets);
+    let out = &nets[..n];
+    assert_eq!(union(out), want);
+    for w in out.windows(2) {
+        assert!(
+            w[0].broadcast_address().to_bits() < w[1].network_address().to_bits(),
+            "{} {}",
+            w[0],
+            w[1]
+        );
+        assert!(!mergeable(&w[0], &w[1]), "{} {}", w[0], w[1]);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn v4_collapse_short_prefixes(specs in proptest::collection::vec((0u32..1 << 12, prop_oneof![10..=20u8, 20..=32u8]), 0..64)) {
+        // All inside 10.0.0.0/8, spread over its /17 blocks.
+        let nets = specs
+            .iter()
+            .map(|&(a, p)| Network::new_truncate(Ipv4Address::from_u32(0x0a00_0000 | a << 12 | a >> 4), p).unwrap())
+            .collect();
+        collapse_matches_union(nets);
+    }
+
+    #[test]
+    fn v6_collapse_short_prefixes(specs in proptest::collection::vec((0u128..1 << 12, prop_oneof![8..=20u8, 20..=128u8]), 0..64)) {
+        let nets = specs
+            .iter()
+            .map(|&(a, p)| Network::new_truncate(Ipv6Address::from_u128(a << 108 | a), p).unwrap())
+            .collect();
+        collapse_matches_union(nets);
+    }
+}
