@@ -4,7 +4,9 @@
 //! dispatches.
 
 mod calc;
+mod monitor;
 mod show;
+mod stats;
 
 use std::process::ExitCode;
 
@@ -18,6 +20,8 @@ fn cli() -> Command {
         .arg_required_else_help(true)
         .subcommand(calc::command())
         .subcommand(show::command())
+        .subcommand(monitor::command())
+        .subcommand(stats::command())
 }
 
 fn main() -> ExitCode {
@@ -25,6 +29,8 @@ fn main() -> ExitCode {
     match matches.subcommand() {
         Some(("calc", m)) => calc::run(m),
         Some(("show", m)) => show::run(m),
+        Some(("monitor", m)) => monitor::run(m),
+        Some(("stats", m)) => stats::run(m),
         // subcommand_required: clap has already refused anything else.
         _ => ExitCode::from(2),
     }
