@@ -237,15 +237,21 @@ fn hostile_lengths_are_errors() {
         Error::new(ErrorKind::Truncated, 36)
     );
     assert!(it.next().is_none());
-    // An error message whose echoed header claims more than is there.
+    // An ack from a pre-4.12 kernel: no NLM_F_CAPPED, and the echoed header
+    // keeps the request's full length though only the header came back.
     let mut e = ACK;
-    e[6..8].copy_from_slice(&0u16.to_ne_bytes()); // not capped: the echoed length must fit
-    e[20..24].copy_from_slice(&400u32.to_ne_bytes());
+    e[6..8].copy_from_slice(&0u16.to_ne_bytes());
+    let old = ErrorMsg::parse(&Message::parse(&e).unwrap()).unwrap();
+    assert!(old.is_ack());
+    assert!(old.request_payload.is_empty());
+    assert_eq!(old.request.len, 40);
+    // An error message too short for its echoed header is an error.
+    let mut short = [0u8; 24];
+    short[..24].copy_from_slice(&ACK[..24]);
+    short[0..4].copy_from_slice(&24u32.to_ne_bytes());
     assert_eq!(
-        ErrorMsg::parse(&Message::parse(&e).unwrap())
-            .unwrap_err()
-            .kind,
-        ErrorKind::Truncated
+        ErrorMsg::parse(&Message::parse(&short).unwrap()).unwrap_err(),
+        Error::new(ErrorKind::Truncated, 20)
     );
 }
 

@@ -407,17 +407,15 @@ impl<'a> ErrorMsg<'a> {
         }
         let request = NlmsgHeader::parse(&view);
         let flags = msg.header.flags;
-        let (request_payload, tlv_at) = if flags & NLM_F_CAPPED != 0 {
-            (&[][..], NLMSG_HDRLEN)
-        } else {
-            let len = request.len as usize;
-            if len < NLMSG_HDRLEN {
-                return Err(Error::new(ErrorKind::BadLength, base + 4));
-            }
-            if len > echoed.len() {
-                return Err(Error::new(ErrorKind::Truncated, base + 4));
-            }
+        // Kernels before 4.12 echo only the header of an acked request (with
+        // its full length) and do not say NLM_F_CAPPED: a request that does
+        // not fit is read as capped rather than as an error.
+        let len = request.len as usize;
+        let echoed_whole = flags & NLM_F_CAPPED == 0 && len >= NLMSG_HDRLEN && len <= echoed.len();
+        let (request_payload, tlv_at) = if echoed_whole {
             (&echoed[NLMSG_HDRLEN..len], align(len).unwrap_or(usize::MAX))
+        } else {
+            (&[][..], NLMSG_HDRLEN)
         };
         let ext = if flags & NLM_F_ACK_TLVS != 0 {
             let tlv_at = tlv_at.min(echoed.len());
