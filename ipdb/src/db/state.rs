@@ -280,6 +280,18 @@ impl State {
         }
     }
 
+    /// An empty state, outside any database: for building one offline
+    /// (replaying a capture, tests, benches) with [`State::insert`].
+    pub fn detached() -> State {
+        State::default()
+    }
+
+    /// Adds (or updates) one object the way a dump does: no events, no
+    /// inference. Routes of ignored tables are dropped.
+    pub fn insert(&mut self, object: Object) {
+        self.load(object)
+    }
+
     /// Adds one dumped object, without events or inference.
     pub(crate) fn load(&mut self, object: Object) {
         match object {

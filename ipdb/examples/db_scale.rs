@@ -1,0 +1,172 @@
+//! The database at scale, against the kernel (root; a throw-away
+//! namespace): N IPv4 /24 routes in one table, then
+//! - time of a raw, recv-only dump of the IPv4 routes (the floor),
+//! - time to a ready database (subscribe + dump + decode + index),
+//! - resident memory per route the database adds,
+//! - lookups: link by name, by index, longest-prefix match.
+//!
+//! `cargo run --release -p ipdb --example db_scale -- [ROUTES]`
+//! (default 1,000,000).
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use ipdb::Ipdb;
+use ipdb_core::wire::route::RtHeader;
+use ipdb_core::wire::uapi::*;
+use ipdb_core::wire::MessageBuilder;
+use netlink_raw::{DumpEvent, Socket};
+
+const TABLE: u32 = 100;
+/// Routes start at 11.0.0.0/24 and go up one /24 at a time.
+const BASE: u32 = 11 << 24;
+
+fn rss_bytes() -> usize {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap();
+    let pages: usize = statm.split_whitespace().nth(1).unwrap().parse().unwrap();
+    pages * 4096
+}
+
+fn raw_dump(ns: &testns::TestNetns) -> (Duration, usize) {
+    let mut sock = Socket::open_in_netns_path(ns.path()).unwrap();
+    let mut req = [0u8; 64];
+    let mut b = MessageBuilder::new(&mut req, RTM_GETROUTE, 0, 0, 0).unwrap();
+    RtHeader {
+        family: AF_INET,
+        ..RtHeader::default()
+    }
+    .append(&mut b)
+    .unwrap();
+    let n = b.finish().unwrap().len();
+    let mut count = 0usize;
+    let t = Instant::now();
+    sock.dump(&mut req[..n], |ev| {
+        if let DumpEvent::Message(m) = ev {
+            black_box(m.bytes().len());
+            count += 1;
+        }
+    })
+    .unwrap();
+    (t.elapsed(), count)
+}
+
+fn per_op(total: Duration, n: usize) -> f64 {
+    total.as_nanos() as f64 / n as f64
+}
+
+fn main() {
+    let routes: usize = std::env::args().nth(1).map_or(1_000_000, |a| a.parse().expect("ROUTES"));
+    let ns = testns::TestNetns::new("scale").expect("needs root");
+    ns.ip_batch("link add sa type veth peer name sb\nlink set sa up\nlink set sb up\naddr add 10.255.0.1/16 dev sa\n");
+    let t = Instant::now();
+    let mut batch = String::new();
+    for i in 0..routes as u32 {
+        let a = BASE + (i << 8);
+        batch.push_str(&format!(
+            "route add {}.{}.{}.0/24 dev sa table {TABLE}\n",
+            a >> 24,
+            (a >> 16) & 255,
+            (a >> 8) & 255
+        ));
+        if batch.len() > 4 << 20 {
+            ns.ip_batch(&batch);
+            batch.clear();
+        }
+    }
+    ns.ip_batch(&batch);
+    drop(batch);
+    println!("setup: {routes} routes added in {:.1?}", t.elapsed());
+
+    let mut raw = Vec::new();
+    for _ in 0..3 {
+        raw.push(raw_dump(&ns));
+    }
+    raw.sort();
+    let (raw_t, raw_n) = raw[1];
+    println!("raw recv-only dump of {raw_n} IPv4 routes: {raw_t:.3?} (median of 3)");
+
+    let mut ready = Vec::new();
+    let mut bytes = 0;
+    for round in 0..3 {
+        let before = rss_bytes();
+        let t = Instant::now();
+        let db = Ipdb::options().netns(ns.path()).monitor_thread(false).open().unwrap();
+        let took = t.elapsed();
+        let after = rss_bytes();
+        let held = db.read(|s| s.count(ipdb::db::ObjectKind::Route));
+        ready.push(took);
+        if round == 0 {
+            bytes = after.saturating_sub(before);
+            println!(
+                "ready database ({held} routes): {took:.3?}; RSS +{} MiB = {:.0} bytes/route; stats.approx_bytes {:.0} bytes/route",
+                bytes >> 20,
+                bytes as f64 / held as f64,
+                db.stats().approx_bytes as f64 / held as f64
+            );
+        }
+        if round == 2 {
+            lookups(&db, routes);
+        }
+    }
+    ready.sort();
+    println!(
+        "time to ready: median {:.3?} = {:.2}x the raw dump",
+        ready[1],
+        ready[1].as_secs_f64() / raw_t.as_secs_f64()
+    );
+    let _ = bytes;
+}
+
+fn lookups(db: &Ipdb, routes: usize) {
+    // Addresses inside the routes (and 1 in 8 outside: a miss falls back
+    // to no route, the worst case of the probe loop).
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let addrs: Vec<u32> = (0..1_000_000)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let i = (seed % (routes as u64 + routes as u64 / 8)) as u32;
+            BASE.wrapping_add(i << 8) | (seed >> 40) as u32 & 255
+        })
+        .collect();
+    let (hits, t) = db.read(|s| {
+        let t = Instant::now();
+        let mut hits = 0usize;
+        for a in &addrs {
+            hits += usize::from(black_box(s.lookup_v4(TABLE, *a)).is_some());
+        }
+        (hits, t.elapsed())
+    });
+    println!(
+        "LPM over {routes} routes: {:.1} ns/lookup inside one read ({hits} hits of {})",
+        per_op(t, addrs.len()),
+        addrs.len()
+    );
+    let n = 200_000;
+    let t = Instant::now();
+    for a in &addrs[..n] {
+        black_box(db.read(|s| s.lookup_v4(TABLE, *a).map(|r| r.oif)));
+    }
+    println!("LPM with a read lock per lookup: {:.1} ns", per_op(t.elapsed(), n));
+    let t = Instant::now();
+    for a in &addrs[..n] {
+        black_box(db.lookup(TABLE, &ipdb::ip::IpAddress::V4(ipdb::ip::Ipv4Address::from_u32(*a))));
+    }
+    println!("LPM returning an owned Route (Ipdb::lookup): {:.1} ns", per_op(t.elapsed(), n));
+    let sa = db.link_by_name("sa").unwrap().index;
+    let t = Instant::now();
+    db.read(|s| {
+        for _ in 0..n {
+            black_box(s.link_by_name(black_box("sa")));
+        }
+    });
+    println!("link by name: {:.1} ns", per_op(t.elapsed(), n));
+    let t = Instant::now();
+    db.read(|s| {
+        for _ in 0..n {
+            black_box(s.link(black_box(sa)));
+        }
+    });
+    println!("link by index: {:.1} ns", per_op(t.elapsed(), n));
+}
