@@ -308,6 +308,10 @@ impl Ipv6Address {
 /// Parse `addr[%scope]`; error offsets are shifted by `base`.
 pub(crate) fn parse_text(s: &str, base: usize) -> Result<Ipv6Address, AddressError> {
     let b = s.as_bytes();
+    // The common case first: the fast path accepts neither '/' nor '%'.
+    if let Some(bits) = parse_fast(b) {
+        return Ok(Ipv6Address::from_u128(bits));
+    }
     // CPython rejects '/' before splitting off the scope; one scan finds both.
     let mut percent = None;
     for (p, &c) in b.iter().enumerate() {
