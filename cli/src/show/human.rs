@@ -196,18 +196,31 @@ pub fn rule(v: &Value) -> String {
         _ => String::new(),
     };
     line.push_str(&mark);
+    // `ip rule` prints ranges as start-end; the JSON splits them.
+    let mut v = v.clone();
+    for (key, start, end) in [
+        ("uidrange", "uid_start", "uid_end"),
+        ("sport", "sport_start", "sport_end"),
+        ("dport", "dport_start", "dport_end"),
+    ] {
+        if let (Some(a), Some(b)) = (v.get(start), v.get(end)) {
+            v[key] = Value::String(format!("{}-{}", scalar(a), scalar(b)));
+        }
+    }
     let rest = words(
-        v,
+        &v,
         &[
             ("iif", "iif"),
             ("oif", "oif"),
+            ("tos", "tos"),
             ("uidrange", "uidrange"),
             ("ipproto", "ipproto"),
             ("sport", "sport"),
             ("dport", "dport"),
             ("table", "lookup"),
-            ("suppress_prefixlength", "suppress_prefixlength"),
+            ("suppress_prefixlen", "suppress_prefixlength"),
             ("goto", "goto"),
+            ("nop", "nop"),
             ("action", ""),
             ("protocol", "proto"),
         ],

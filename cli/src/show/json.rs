@@ -10,7 +10,7 @@
 //! where `ip` has none, so that flat lists of both families stay readable.
 
 use ipdb::ip::{IpAddress, IpNetwork};
-use ipdb::records::{LinkData, RouteMetrics};
+use ipdb::records::{LinkData, PortRange, RouteMetrics};
 use ipdb::uapi::*;
 use ipdb::{Address, Link, Neighbour, Nexthop, Route, Rule};
 use serde_json::{json, Map, Value};
@@ -110,16 +110,7 @@ pub fn link(l: &Link, n: &Names) -> Value {
                 }
             }),
         )
-        .opt(
-            "group",
-            l.group.map(|g| {
-                if g == 0 {
-                    "default".to_string()
-                } else {
-                    g.to_string()
-                }
-            }),
-        )
+        .opt("group", l.group.map(|g| n.group(g)))
         .opt("txqlen", l.txqlen)
         .put("link_type", names::link_type(l.link_type))
         .opt("address", l.address.map(text))
@@ -200,14 +191,21 @@ fn link_data(d: &LinkData, n: &Names) -> Option<Value> {
         }
         LinkData::Vxlan(v) => {
             o.opt("id", v.id);
-            let remote = v
-                .group
-                .map(std::net::IpAddr::V4)
-                .or(v.group6.map(std::net::IpAddr::V6));
-            if let Some(r) = remote {
-                o.put(if r.is_multicast() { "group" } else { "remote" }, text(r));
+            if let Some(g) = v.group {
+                o.put(if g.is_multicast() { "group" } else { "remote" }, text(g));
             }
-            o.opt("local", v.local.map(text).or(v.local6.map(text)))
+            if let Some(g) = v.group6 {
+                o.put(
+                    if g.is_multicast() {
+                        "group6"
+                    } else {
+                        "remote6"
+                    },
+                    text(g),
+                );
+            }
+            o.opt("local", v.local.map(text))
+                .opt("local6", v.local6.map(text))
                 .opt("link", v.link.filter(|l| *l != 0).map(|l| n.ifname(l)))
                 .opt("port", v.port.map(|p| p.0))
                 .opt("learning", bool_of(v.learning))
@@ -416,6 +414,7 @@ pub fn route(r: &Route, n: &Names) -> Value {
     }
     o.put("dst", prefix(&r.dst))
         .opt("from", r.src.as_deref().map(prefix))
+        .opt("tos", (r.tos != 0).then(|| n.dsfield(r.tos)))
         .opt("nhid", r.nh_id)
         .opt("gateway", r.gateway.map(text))
         .opt("via", r.via.as_ref().map(via))
@@ -471,7 +470,7 @@ pub fn neighbour(nb: &Neighbour, n: &Names) -> Value {
             .opt("vlan", nb.vlan)
             .opt("vni", nb.vni)
             .opt("port", nb.port)
-            .opt("via", nb.via_index.map(|i| n.ifname(i)))
+            .opt("viaIf", nb.via_index.map(|i| n.ifname(i)))
             .put("flags", names::fdb_flags(nb.flags))
             .opt("master", nb.master.map(|m| n.ifname(m)))
             .put("state", names::fdb_state(nb.state));
@@ -507,11 +506,13 @@ fn side(o: &mut Obj, key: &str, net: &Option<IpNetwork>, all: bool) {
 pub fn rule(r: &Rule, n: &Names) -> Value {
     let mut o = Obj::new();
     o.put("priority", r.priority);
-    o.flag("not", r.flags & FIB_RULE_INVERT != 0);
+    if r.flags & FIB_RULE_INVERT != 0 {
+        o.put("not", Value::Null);
+    }
     side(&mut o, "src", &r.src, true);
     side(&mut o, "dst", &r.dst, false);
     if r.tos != 0 {
-        o.put("tos", format!("{:#x}", r.tos));
+        o.put("tos", n.dsfield(r.tos));
     }
     if r.fwmark.is_some() || r.fwmask.is_some() {
         let mark = r.fwmark.unwrap_or(0);
@@ -534,18 +535,17 @@ pub fn rule(r: &Rule, n: &Names) -> Value {
     if r.l3mdev.is_some_and(|l| l != 0) {
         o.put("l3mdev", Value::Null);
     }
-    o.opt(
-        "uidrange",
-        r.uid_range.map(|u| format!("{}-{}", u.start, u.end)),
-    )
-    .opt("ipproto", r.ip_proto)
-    .opt("sport", r.sport_range.map(|p| port_range(p.start, p.end)))
-    .opt("dport", r.dport_range.map(|p| port_range(p.start, p.end)));
+    if let Some(u) = r.uid_range {
+        o.put("uid_start", u.start).put("uid_end", u.end);
+    }
+    o.opt("ipproto", r.ip_proto.map(names::ip_proto));
+    port_range(&mut o, "sport", r.sport_range);
+    port_range(&mut o, "dport", r.dport_range);
     if r.table != 0 {
         o.put("table", n.table(r.table));
     }
     o.opt(
-        "suppress_prefixlength",
+        "suppress_prefixlen",
         r.suppress_prefixlen.filter(|s| *s != u32::MAX),
     );
     match r.action {
@@ -557,7 +557,7 @@ pub fn rule(r: &Rule, n: &Names) -> Value {
             };
         }
         FR_ACT_NOP => {
-            o.put("action", "nop");
+            o.put("nop", Value::Null);
         }
         other => {
             o.put("action", names::route_type(other));
@@ -573,11 +573,18 @@ pub fn rule(r: &Rule, n: &Names) -> Value {
     o.done()
 }
 
-fn port_range(start: u16, end: u16) -> String {
-    if start == end {
-        start.to_string()
-    } else {
-        format!("{start}-{end}")
+/// A rule's port match: one port as a number, a range as `<key>_start`
+/// and `<key>_end`.
+fn port_range(o: &mut Obj, key: &str, range: Option<PortRange>) {
+    match range {
+        Some(p) if p.start == p.end => {
+            o.put(key, p.start);
+        }
+        Some(p) => {
+            o.put(&format!("{key}_start"), p.start)
+                .put(&format!("{key}_end"), p.end);
+        }
+        None => {}
     }
 }
 

@@ -16,52 +16,66 @@ pub struct Names {
     ifnames: HashMap<u32, String>,
     ifflags: HashMap<u32, u32>,
     tables: HashMap<u32, String>,
+    groups: HashMap<u32, String>,
+    dsfields: HashMap<u32, String>,
+}
+
+/// `id name` lines of `/etc/iproute2/<file>` and `<file>.d/*.conf` (ids in
+/// decimal or `0x` hex, `#` comments), as iproute2's `rtnl_tab_initialize`
+/// reads them. Missing files are simply no names.
+fn id_names(file: &str) -> HashMap<u32, String> {
+    let mut files = vec![std::path::PathBuf::from(format!("/etc/iproute2/{file}"))];
+    if let Ok(dir) = std::fs::read_dir(format!("/etc/iproute2/{file}.d")) {
+        let mut more: Vec<_> = dir
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "conf"))
+            .collect();
+        more.sort();
+        files.extend(more);
+    }
+    let mut out = HashMap::new();
+    for f in files {
+        let Ok(text) = std::fs::read_to_string(&f) else {
+            continue;
+        };
+        for line in text.lines() {
+            let line = line.split('#').next().unwrap_or("");
+            let mut w = line.split_whitespace();
+            if let (Some(id), Some(name)) = (w.next(), w.next()) {
+                let id = match id.strip_prefix("0x").or_else(|| id.strip_prefix("0X")) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                    None => id.parse().ok(),
+                };
+                if let Some(id) = id {
+                    out.insert(id, name.to_string());
+                }
+            }
+        }
+    }
+    out
 }
 
 impl Names {
     /// Names for the links of one namespace; table names from the files
     /// `ip` reads, with its built-in four when they are missing.
     pub fn new(links: &[ipdb::Link]) -> Names {
-        let mut tables: HashMap<u32, String> = [
+        let mut tables = id_names("rt_tables");
+        for (id, n) in [
             (0, "unspec"),
             (253, "default"),
             (254, "main"),
             (255, "local"),
-        ]
-        .into_iter()
-        .map(|(id, n)| (id, n.to_string()))
-        .collect();
-        let mut files = vec![std::path::PathBuf::from("/etc/iproute2/rt_tables")];
-        if let Ok(dir) = std::fs::read_dir("/etc/iproute2/rt_tables.d") {
-            let mut more: Vec<_> = dir
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "conf"))
-                .collect();
-            more.sort();
-            files.extend(more);
+        ] {
+            tables.entry(id).or_insert_with(|| n.to_string());
         }
-        for f in files {
-            let Ok(text) = std::fs::read_to_string(&f) else {
-                continue;
-            };
-            for line in text.lines() {
-                let line = line.split('#').next().unwrap_or("");
-                let mut w = line.split_whitespace();
-                if let (Some(id), Some(name)) = (w.next(), w.next()) {
-                    let id = match id.strip_prefix("0x") {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                        None => id.parse().ok(),
-                    };
-                    if let Some(id) = id {
-                        tables.insert(id, name.to_string());
-                    }
-                }
-            }
-        }
+        let mut groups = id_names("group");
+        groups.entry(0).or_insert_with(|| "default".to_string());
         Names {
             ifnames: links.iter().map(|l| (l.index, l.name.clone())).collect(),
             ifflags: links.iter().map(|l| (l.index, l.flags)).collect(),
             tables,
+            groups,
+            dsfields: id_names("rt_dsfield"),
         }
     }
 
@@ -85,6 +99,22 @@ impl Names {
             .get(&id)
             .cloned()
             .unwrap_or_else(|| id.to_string())
+    }
+
+    /// A link group: its name (`/etc/iproute2/group`), or the number as text.
+    pub fn group(&self, id: u32) -> String {
+        self.groups
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    /// A TOS/DS field (`rtnl_dsfield_n2a`): its name, or `0x%02x`.
+    pub fn dsfield(&self, tos: u8) -> String {
+        self.dsfields
+            .get(&u32::from(tos))
+            .cloned()
+            .unwrap_or_else(|| format!("{tos:#04x}"))
     }
 }
 
@@ -352,6 +382,25 @@ pub fn addr_flags(flags: u32, family: u8) -> Vec<&'static str> {
         }
     }
     out
+}
+
+/// `inet_proto_n2a` for the protocols rules name (the usual
+/// `/etc/protocols` names), else the number.
+pub fn ip_proto(p: u8) -> String {
+    match p {
+        1 => "icmp".into(),
+        2 => "igmp".into(),
+        6 => "tcp".into(),
+        17 => "udp".into(),
+        41 => "ipv6".into(),
+        47 => "gre".into(),
+        50 => "esp".into(),
+        51 => "ah".into(),
+        58 => "ipv6-icmp".into(),
+        132 => "sctp".into(),
+        136 => "udplite".into(),
+        other => other.to_string(),
+    }
 }
 
 /// `MACVLAN_MODE_*`.

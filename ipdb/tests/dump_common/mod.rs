@@ -59,6 +59,16 @@ nexthop add id 2 blackhole
 nexthop add id 4 dev vb
 nexthop add id 3 group 1/4,3
 route add 10.70.0.0/16 nhid 3
+link add vx1 type vxlan id 43 remote 10.1.0.9 dstport 4790 dev vb ttl 5 nolearning
+link add vx6 type vxlan id 44 local 2001:db8::1 group ff05::100 dev vb dstport 4791
+route add 192.0.2.128/25 via inet6 fe80::1 dev vb
+route add 10.81.0.0/16 tos 0x10 dev vb table 100
+rule add not from 10.9.0.0/16 table 100 prio 900
+rule add prio 910 table main suppress_prefixlength 0
+rule add prio 920 uidrange 1000-2000 ipproto tcp dport 80 sport 1000-2000 table 100
+rule add prio 930 tos 0x10 table 100
+rule add prio 940 tos 0x08 table 100
+rule add prio 950 nop
 ";
 
 /// Creates the namespace and everything in it.
