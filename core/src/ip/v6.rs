@@ -770,6 +770,13 @@ impl fmt::Display for Ipv6Address {
     }
 }
 
+/// `::`, like [`Ipv6Address::UNSPECIFIED`].
+impl Default for Ipv6Address {
+    fn default() -> Self {
+        Self::UNSPECIFIED
+    }
+}
+
 impl fmt::Debug for Ipv6Address {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Ipv6Address({})", self)
