@@ -432,3 +432,44 @@ fn every_kernel_message_round_trips() {
     }
     assert!(n > 100, "only {n} messages in the fixtures");
 }
+
+fn no_nul() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(1u8..=255, 0..60)
+}
+
+proptest! {
+    #[test]
+    fn error_and_done_emit_parse(
+        code in any::<i32>(), kind in any::<u16>(), rflags in any::<u16>(), seq in any::<u32>(), pid in any::<u32>(),
+        payload in prop::collection::vec(any::<u8>(), 0..40),
+        msg in prop::option::of(no_nul()), offs in prop::option::of(any::<u32>()),
+        cookie in prop::option::of(prop::collection::vec(any::<u8>(), 0..20)),
+        miss in prop::option::of((any::<u32>(), any::<u32>())),
+    ) {
+        let ext = ExtAck {
+            msg: msg.as_deref(),
+            offs,
+            cookie: cookie.as_deref(),
+            miss_type: miss.map(|m| m.0),
+            miss_nest: miss.map(|m| m.1),
+            ..ExtAck::default()
+        };
+        let request = NlmsgHeader { len: (16 + payload.len()) as u32, kind, flags: rflags, seq, pid };
+        let e = ErrorMsg { code, request, request_payload: &payload, ext };
+        let mut buf = vec![0u8; 1024];
+        let mut b = MessageBuilder::new(&mut buf, NLMSG_ERROR, e.flags(), seq, pid).unwrap();
+        e.emit(&mut b).unwrap();
+        prop_assert_eq!(b.len(), 16 + e.buffer_len());
+        let bytes = b.finish().unwrap();
+        let Control::Error(back) = Message::parse(bytes).unwrap().control().unwrap() else { panic!() };
+        prop_assert_eq!(back, e);
+
+        let d = DoneMsg { code, ext };
+        let mut buf = vec![0u8; 1024];
+        let mut b = MessageBuilder::new(&mut buf, NLMSG_DONE, NLM_F_MULTI | d.flags(), seq, pid).unwrap();
+        d.emit(&mut b).unwrap();
+        let bytes = b.finish().unwrap();
+        let Control::Done(back) = Message::parse(bytes).unwrap().control().unwrap() else { panic!() };
+        prop_assert_eq!(back, d);
+    }
+}

@@ -115,6 +115,22 @@ impl<'b> MessageBuilder<'b> {
         self.put_with(kind, payload.len(), |out| out.copy_from_slice(payload))
     }
 
+    /// Appends one attribute whose payload is `parts` one after the other
+    /// (a string and its NUL, a header and a body).
+    pub fn put_concat(&mut self, kind: u16, parts: &[&[u8]]) -> Result<(), Error> {
+        let n = parts
+            .iter()
+            .map(|p| p.len())
+            .fold(0usize, usize::saturating_add);
+        self.put_with(kind, n, |out| {
+            let mut at = 0;
+            for p in parts {
+                out[at..at + p.len()].copy_from_slice(p);
+                at += p.len();
+            }
+        })
+    }
+
     fn put_with(
         &mut self,
         kind: u16,

@@ -21,7 +21,8 @@
 //! }
 //! ```
 
-use super::attr::{align, Attrs};
+use super::attr::{align, attr_size, Attrs};
+use super::builder::MessageBuilder;
 use super::error::{Error, ErrorKind};
 use super::uapi::*;
 use super::value::read_array;
@@ -332,7 +333,10 @@ impl<'a> Iterator for Messages<'a> {
 
 /// The extended-ack attributes (`NLMSGERR_ATTR_*`) of an error or done
 /// message, present when the kernel set `NLM_F_ACK_TLVS`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+///
+/// Equality compares the decoded fields and the TLVs not decoded here, not
+/// the order the TLVs came in.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct ExtAck<'a> {
     /// `NLMSGERR_ATTR_MSG`: the kernel's explanation, without its NUL.
     pub msg: Option<&'a [u8]>,
@@ -369,11 +373,91 @@ impl<'a> ExtAck<'a> {
         ext
     }
 
+    /// Whether no extended-ack attribute is present.
+    pub fn is_empty(&self) -> bool {
+        self.msg.is_none()
+            && self.offs.is_none()
+            && self.cookie.is_none()
+            && self.miss_type.is_none()
+            && self.miss_nest.is_none()
+            && self.others().next().is_none()
+    }
+
+    /// The TLVs not decoded into fields (`NLMSGERR_ATTR_POLICY`, newer ones).
+    pub fn others(&self) -> impl Iterator<Item = super::attr::Attr<'a>> + 'a {
+        self.raw
+            .flatten()
+            .filter(|a| !Self::DECODED.contains(&a.kind()))
+    }
+
+    const DECODED: [u16; 5] = [
+        NLMSGERR_ATTR_MSG,
+        NLMSGERR_ATTR_OFFS,
+        NLMSGERR_ATTR_COOKIE,
+        NLMSGERR_ATTR_MISS_TYPE,
+        NLMSGERR_ATTR_MISS_NEST,
+    ];
+
+    /// Bytes [`ExtAck::emit`] writes.
+    pub fn buffer_len(&self) -> usize {
+        let u32_attr = |v: Option<u32>| v.map_or(0, |_| attr_size(4));
+        self.msg.map_or(0, |m| attr_size(m.len() + 1))
+            + u32_attr(self.offs)
+            + self.cookie.map_or(0, |c| attr_size(c.len()))
+            + u32_attr(self.miss_type)
+            + u32_attr(self.miss_nest)
+            + self
+                .others()
+                .map(|a| attr_size(a.payload().len()))
+                .sum::<usize>()
+    }
+
+    /// Appends the TLVs (the message text gets its NUL back).
+    pub fn emit(&self, b: &mut MessageBuilder<'_>) -> Result<(), Error> {
+        if let Some(m) = self.msg {
+            b.put_concat(NLMSGERR_ATTR_MSG, &[m, &[0]])?;
+        }
+        let u32s = [
+            (NLMSGERR_ATTR_OFFS, self.offs),
+            (NLMSGERR_ATTR_MISS_TYPE, self.miss_type),
+            (NLMSGERR_ATTR_MISS_NEST, self.miss_nest),
+        ];
+        for (kind, v) in u32s {
+            if let Some(v) = v {
+                b.put(kind, &v)?;
+            }
+        }
+        if let Some(c) = self.cookie {
+            b.put_bytes(NLMSGERR_ATTR_COOKIE, c)?;
+        }
+        for a in self.others() {
+            b.put_bytes(a.raw_kind(), a.payload())?;
+        }
+        Ok(())
+    }
+
     /// The kernel's message as text, if present and UTF-8.
     pub fn msg_str(&self) -> Option<&'a str> {
         self.msg.and_then(|m| core::str::from_utf8(m).ok())
     }
 }
+
+impl PartialEq for ExtAck<'_> {
+    fn eq(&self, o: &Self) -> bool {
+        (
+            self.msg,
+            self.offs,
+            self.cookie,
+            self.miss_type,
+            self.miss_nest,
+        ) == (o.msg, o.offs, o.cookie, o.miss_type, o.miss_nest)
+            && self
+                .others()
+                .map(|a| (a.raw_kind(), a.payload()))
+                .eq(o.others().map(|a| (a.raw_kind(), a.payload())))
+    }
+}
+impl Eq for ExtAck<'_> {}
 
 /// An `NLMSG_ERROR` message: `struct nlmsgerr` plus extended ack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -431,6 +515,41 @@ impl<'a> ErrorMsg<'a> {
         })
     }
 
+    /// The `nlmsg_flags` an error message with these contents carries:
+    /// `NLM_F_CAPPED` when no request payload is echoed, `NLM_F_ACK_TLVS`
+    /// when there are extended-ack attributes.
+    pub fn flags(&self) -> u16 {
+        let capped = if self.request_payload.is_empty() {
+            NLM_F_CAPPED
+        } else {
+            0
+        };
+        capped
+            | if self.ext.is_empty() {
+                0
+            } else {
+                NLM_F_ACK_TLVS
+            }
+    }
+
+    /// Bytes [`ErrorMsg::emit`] writes after the `nlmsghdr`.
+    pub fn buffer_len(&self) -> usize {
+        4 + NLMSG_HDRLEN
+            + align(self.request_payload.len()).unwrap_or(usize::MAX)
+            + self.ext.buffer_len()
+    }
+
+    /// Appends `struct nlmsgerr`, the echoed request payload and the
+    /// extended ack to a message started as `NLMSG_ERROR` with
+    /// [`ErrorMsg::flags`] (what a fake kernel in a test needs).
+    pub fn emit(&self, b: &mut MessageBuilder<'_>) -> Result<(), Error> {
+        b.append(&self.code.to_ne_bytes())?;
+        let room = b.append_zeroed(NLMSG_HDRLEN)?;
+        self.request.emit(&mut NlmsgBuf::new_unchecked(room));
+        b.append(self.request_payload)?;
+        self.ext.emit(b)
+    }
+
     /// Whether this is a success ack (`error` == 0).
     pub fn is_ack(&self) -> bool {
         self.code == 0
@@ -466,5 +585,26 @@ impl<'a> DoneMsg<'a> {
             ExtAck::default()
         };
         Ok(DoneMsg { code, ext })
+    }
+
+    /// The `nlmsg_flags` beside `NLM_F_MULTI` that a done message with these
+    /// contents carries: `NLM_F_ACK_TLVS` when there are extended-ack attributes.
+    pub fn flags(&self) -> u16 {
+        if self.ext.is_empty() {
+            0
+        } else {
+            NLM_F_ACK_TLVS
+        }
+    }
+
+    /// Bytes [`DoneMsg::emit`] writes after the `nlmsghdr`.
+    pub fn buffer_len(&self) -> usize {
+        4 + self.ext.buffer_len()
+    }
+
+    /// Appends the status and the extended ack to a message started as `NLMSG_DONE`.
+    pub fn emit(&self, b: &mut MessageBuilder<'_>) -> Result<(), Error> {
+        b.append(&self.code.to_ne_bytes())?;
+        self.ext.emit(b)
     }
 }

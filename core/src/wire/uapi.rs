@@ -37,7 +37,7 @@ pub const NLM_F_ECHO: u16 = 8;
 pub const NLM_F_DUMP_INTR: u16 = 16;
 /// `NLM_F_DUMP_FILTERED` from `<linux/netlink.h>`: Dump was filtered as requested
 pub const NLM_F_DUMP_FILTERED: u16 = 32;
-/// `NLM_F_ROOT` from `<linux/netlink.h>`: specify tree	root
+/// `NLM_F_ROOT` from `<linux/netlink.h>`: specify tree root
 pub const NLM_F_ROOT: u16 = 256;
 /// `NLM_F_MATCH` from `<linux/netlink.h>`: return all matching
 pub const NLM_F_MATCH: u16 = 512;
@@ -1087,7 +1087,7 @@ pub const NHA_ENCAP_TYPE: u16 = 7;
 pub const NHA_ENCAP: u16 = 8;
 /// `NHA_GROUPS` from `<linux/nexthop.h>`: flag; only return nexthop groups in dump
 pub const NHA_GROUPS: u16 = 9;
-/// `NHA_MASTER` from `<linux/nexthop.h>`: u32;  only return nexthops with given master dev
+/// `NHA_MASTER` from `<linux/nexthop.h>`: u32; only return nexthops with given master dev
 pub const NHA_MASTER: u16 = 10;
 /// `NHA_FDB` from `<linux/nexthop.h>`: flag; nexthop belongs to a bridge fdb
 pub const NHA_FDB: u16 = 11;

@@ -63,7 +63,7 @@ def comments(header):
         return {}
     out = {}
     for m in re.finditer(r"^\s*(?:#define\s+)?([A-Z][A-Z0-9_]+)\b[^\n]*?/\*\s*(.*?)\s*\*/\s*$", text, flags=re.M):
-        out.setdefault(m.group(1), m.group(2).replace("`", "'"))
+        out.setdefault(m.group(1), " ".join(m.group(2).replace("`", "'").split()))
     return out
 
 
