@@ -364,3 +364,79 @@ fn a_malformed_known_attribute_is_skipped_not_fatal() {
         Some(Error::new(ErrorKind::BadAttribute(IFLA_MTU), 32))
     );
 }
+
+#[test]
+fn bridge_port_settings_decode_on_demand() {
+    let data = fixtures::load("link_bridge_dump");
+    let all = links(&data);
+    let v1 = by_name(&all, "v1");
+    let port = v1.bridge_port().unwrap().unwrap();
+    assert_eq!(port.priority, Some(32));
+    assert_eq!(port.cost, Some(2));
+    assert_eq!(port.learning, Some(1));
+    assert_eq!(port.unicast_flood, Some(1));
+    assert!(port.state.is_some());
+    assert_eq!(v1.bridge_vlans().count(), 0); // no VLAN filtering in the capture kernel
+                                              // The same nest in a non-bridge message is not read as port settings.
+    let plain = LinkRepr {
+        header: IfInfoHeader {
+            family: AF_UNSPEC,
+            ..v1.header
+        },
+        ..*v1
+    };
+    assert!(plain.bridge_port().is_none());
+}
+
+#[test]
+fn bridge_vlans_from_af_spec() {
+    use ipdb_core::wire::bridge::{BridgeAfSpec, BridgeVlanInfo};
+    let mut buf = [0u8; 128];
+    let mut b = MessageBuilder::new(&mut buf, RTM_SETLINK, NLM_F_REQUEST, 1, 0).unwrap();
+    LinkRepr {
+        header: IfInfoHeader {
+            family: AF_BRIDGE,
+            index: 4,
+            ..IfInfoHeader::default()
+        },
+        ..LinkRepr::default()
+    }
+    .emit(&mut b)
+    .unwrap();
+    let nest = b.begin_nested(IFLA_AF_SPEC).unwrap();
+    BridgeAfSpec {
+        flags: Some(1),
+        ..BridgeAfSpec::default()
+    }
+    .emit(&mut b)
+    .unwrap();
+    b.put(
+        IFLA_BRIDGE_VLAN_INFO,
+        &BridgeVlanInfo {
+            flags: BRIDGE_VLAN_INFO_PVID | BRIDGE_VLAN_INFO_UNTAGGED,
+            vid: 1,
+        },
+    )
+    .unwrap();
+    b.put(
+        IFLA_BRIDGE_VLAN_INFO,
+        &BridgeVlanInfo { flags: 0, vid: 100 },
+    )
+    .unwrap();
+    b.put_bytes(IFLA_BRIDGE_VLAN_INFO, &[1]).unwrap(); // malformed: skipped
+    b.end_nested(nest).unwrap();
+    let bytes = b.finish().unwrap();
+    assert_eq!(
+        &bytes[32..],
+        &[
+            36, 0, 26, 0x80, // IFLA_AF_SPEC, nested
+            6, 0, 0, 0, 1, 0, 0, 0, // IFLA_BRIDGE_FLAGS BRIDGE_FLAGS_MASTER
+            8, 0, 2, 0, 6, 0, 1, 0, // IFLA_BRIDGE_VLAN_INFO {PVID | UNTAGGED, vid 1}
+            8, 0, 2, 0, 0, 0, 100, 0, // IFLA_BRIDGE_VLAN_INFO {0, vid 100}
+            5, 0, 2, 0, 1, 0, 0, 0, // a 1-byte entry
+        ][..]
+    );
+    let l = LinkRepr::parse(&Message::parse(bytes).unwrap()).unwrap();
+    let vids: Vec<u16> = l.bridge_vlans().map(|v| v.vid).collect();
+    assert_eq!(vids, [1, 100]);
+}

@@ -243,7 +243,7 @@ pub struct LinkRepr<'a> {
 }
 
 /// The message types that carry a link.
-pub const LINK_MESSAGES: [u16; 3] = [RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK];
+pub const LINK_MESSAGES: [u16; 4] = [RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK, RTM_SETLINK];
 
 impl<'a> LinkRepr<'a> {
     /// Decodes a link message.

@@ -9,7 +9,8 @@
 //! - [`header`] and [`table`]: the macros that turn a fixed-header field
 //!   list or an attribute table into view, repr, parse and emit code.
 //! - One file per message family: [`link`] (+ [`link_info`] for kinds),
-//!   [`address`], [`route`], [`neighbour`], [`rule`], [`nexthop`];
+//!   [`address`], [`route`], [`neighbour`], [`rule`], [`nexthop`],
+//!   [`bridge`] (bridge port settings and VLANs of `AF_BRIDGE` links);
 //!   [`rtnl`] dispatches any message to the right one.
 //! - [`uapi`]: the kernel's constants under their kernel names.
 //!
@@ -22,6 +23,7 @@
 
 pub mod address;
 pub mod attr;
+pub mod bridge;
 pub mod builder;
 pub mod error;
 pub mod framing;

@@ -97,6 +97,8 @@ pub const RTM_NEWLINK: u16 = 16;
 pub const RTM_DELLINK: u16 = 17;
 /// `RTM_GETLINK` from `<linux/rtnetlink.h>`.
 pub const RTM_GETLINK: u16 = 18;
+/// `RTM_SETLINK` from `<linux/rtnetlink.h>`.
+pub const RTM_SETLINK: u16 = 19;
 /// `RTM_NEWADDR` from `<linux/rtnetlink.h>`.
 pub const RTM_NEWADDR: u16 = 20;
 /// `RTM_DELADDR` from `<linux/rtnetlink.h>`.
@@ -777,6 +779,66 @@ pub const IFLA_TUN_MULTI_QUEUE: u16 = 7;
 pub const IFLA_TUN_NUM_QUEUES: u16 = 8;
 /// `IFLA_TUN_NUM_DISABLED_QUEUES` from `<linux/if_link.h>`.
 pub const IFLA_TUN_NUM_DISABLED_QUEUES: u16 = 9;
+/// `IFLA_BRPORT_STATE` from `<linux/if_link.h>`: Spanning tree state
+pub const IFLA_BRPORT_STATE: u16 = 1;
+/// `IFLA_BRPORT_PRIORITY` from `<linux/if_link.h>`: " priority
+pub const IFLA_BRPORT_PRIORITY: u16 = 2;
+/// `IFLA_BRPORT_COST` from `<linux/if_link.h>`: " cost
+pub const IFLA_BRPORT_COST: u16 = 3;
+/// `IFLA_BRPORT_MODE` from `<linux/if_link.h>`: mode (hairpin)
+pub const IFLA_BRPORT_MODE: u16 = 4;
+/// `IFLA_BRPORT_GUARD` from `<linux/if_link.h>`: bpdu guard
+pub const IFLA_BRPORT_GUARD: u16 = 5;
+/// `IFLA_BRPORT_PROTECT` from `<linux/if_link.h>`: root port protection
+pub const IFLA_BRPORT_PROTECT: u16 = 6;
+/// `IFLA_BRPORT_FAST_LEAVE` from `<linux/if_link.h>`: multicast fast leave
+pub const IFLA_BRPORT_FAST_LEAVE: u16 = 7;
+/// `IFLA_BRPORT_LEARNING` from `<linux/if_link.h>`: mac learning
+pub const IFLA_BRPORT_LEARNING: u16 = 8;
+/// `IFLA_BRPORT_UNICAST_FLOOD` from `<linux/if_link.h>`: flood unicast traffic
+pub const IFLA_BRPORT_UNICAST_FLOOD: u16 = 9;
+/// `IFLA_BRPORT_PROXYARP` from `<linux/if_link.h>`: proxy ARP
+pub const IFLA_BRPORT_PROXYARP: u16 = 10;
+/// `IFLA_BRPORT_MCAST_FLOOD` from `<linux/if_link.h>`.
+pub const IFLA_BRPORT_MCAST_FLOOD: u16 = 27;
+/// `IFLA_BRPORT_BCAST_FLOOD` from `<linux/if_link.h>`.
+pub const IFLA_BRPORT_BCAST_FLOOD: u16 = 30;
+/// `IFLA_BRPORT_NEIGH_SUPPRESS` from `<linux/if_link.h>`.
+pub const IFLA_BRPORT_NEIGH_SUPPRESS: u16 = 32;
+/// `IFLA_BRPORT_ISOLATED` from `<linux/if_link.h>`.
+pub const IFLA_BRPORT_ISOLATED: u16 = 33;
+/// `IFLA_BRPORT_BACKUP_PORT` from `<linux/if_link.h>`.
+pub const IFLA_BRPORT_BACKUP_PORT: u16 = 34;
+
+// <linux/if_bridge.h>
+/// `IFLA_BRIDGE_FLAGS` from `<linux/if_bridge.h>`.
+pub const IFLA_BRIDGE_FLAGS: u16 = 0;
+/// `IFLA_BRIDGE_MODE` from `<linux/if_bridge.h>`.
+pub const IFLA_BRIDGE_MODE: u16 = 1;
+/// `IFLA_BRIDGE_VLAN_INFO` from `<linux/if_bridge.h>`.
+pub const IFLA_BRIDGE_VLAN_INFO: u16 = 2;
+/// `BRIDGE_VLAN_INFO_MASTER` from `<linux/if_bridge.h>`: Operate on Bridge device as well
+pub const BRIDGE_VLAN_INFO_MASTER: u16 = 1;
+/// `BRIDGE_VLAN_INFO_PVID` from `<linux/if_bridge.h>`: VLAN is PVID, ingress untagged
+pub const BRIDGE_VLAN_INFO_PVID: u16 = 2;
+/// `BRIDGE_VLAN_INFO_UNTAGGED` from `<linux/if_bridge.h>`: VLAN egresses untagged
+pub const BRIDGE_VLAN_INFO_UNTAGGED: u16 = 4;
+/// `BRIDGE_VLAN_INFO_RANGE_BEGIN` from `<linux/if_bridge.h>`: VLAN is start of vlan range
+pub const BRIDGE_VLAN_INFO_RANGE_BEGIN: u16 = 8;
+/// `BRIDGE_VLAN_INFO_RANGE_END` from `<linux/if_bridge.h>`: VLAN is end of vlan range
+pub const BRIDGE_VLAN_INFO_RANGE_END: u16 = 16;
+/// `BRIDGE_VLAN_INFO_BRENTRY` from `<linux/if_bridge.h>`: Global bridge VLAN entry
+pub const BRIDGE_VLAN_INFO_BRENTRY: u16 = 32;
+/// `BR_STATE_DISABLED` from `<linux/if_bridge.h>`.
+pub const BR_STATE_DISABLED: u8 = 0;
+/// `BR_STATE_LISTENING` from `<linux/if_bridge.h>`.
+pub const BR_STATE_LISTENING: u8 = 1;
+/// `BR_STATE_LEARNING` from `<linux/if_bridge.h>`.
+pub const BR_STATE_LEARNING: u8 = 2;
+/// `BR_STATE_FORWARDING` from `<linux/if_bridge.h>`.
+pub const BR_STATE_FORWARDING: u8 = 3;
+/// `BR_STATE_BLOCKING` from `<linux/if_bridge.h>`.
+pub const BR_STATE_BLOCKING: u8 = 4;
 
 // <linux/if.h>
 /// `IF_OPER_UNKNOWN` from `<linux/if.h>`.
