@@ -13,6 +13,9 @@
 //! - [`records`]: the owned records dumps return ([`Link`], [`Address`],
 //!   [`Route`], [`Neighbour`], [`Rule`], [`Nexthop`]), decoded from the
 //!   `ipdb_core::wire` reprs.
+//! - [`txn`]: transactions — changes applied together or not at all
+//!   (IPDB's modes, review, commit hooks, rollback planned from the state
+//!   before and verified after, partial commits, auto-revert).
 //! - [`Error`]: what went wrong, with the kernel's errno and ext-ack text
 //!   and the operation and object it concerned.
 //!
@@ -37,6 +40,7 @@ mod error;
 pub mod iproute;
 pub mod records;
 pub mod spec;
+pub mod txn;
 
 pub use db::Ipdb;
 pub use error::{Error, ErrorKind, Object, Op};

@@ -15,6 +15,7 @@ use netlink_raw::{DumpEvent, Socket};
 use crate::error::{Error, ErrorKind, Object, Op};
 
 pub mod address;
+pub mod batch;
 pub mod dump;
 pub mod link;
 pub mod neighbour;

@@ -1,0 +1,897 @@
+//! Planning: a [`Transaction`]'s changes, read against the state before,
+//! become ordered [`Step`]s, each with the actions that undo it, built now
+//! from the state before (not later from a state the commit has changed).
+//!
+//! Steps go in [`Phase`] order, so a step never needs one of a later
+//! phase: links before the links on top of them, links before their
+//! ports are enslaved, addresses before the routes through them, routes
+//! before neighbours and rules, link deletions last. Steps of one phase do
+//! not depend on each other, so they can be sent as one pipelined batch.
+//!
+//! Besides its inverse, a step lists the objects of the state before
+//! that the kernel may remove as a side effect of it ("dependents"):
+//! taking a link down or deleting it drops the routes through it (and its
+//! IPv6 addresses); deleting an address drops the routes using it as
+//! source and its secondaries. The rollback puts those back after the
+//! inverses.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use ipdb_core::ip::IpAddress;
+use ipdb_core::wire::uapi::*;
+
+use super::change::{Change, LinkRef, Transaction};
+use super::restore;
+use super::snapshot::{neighbour_key, uses_link, RouteKey, Snapshot, Touched};
+use crate::error::{Error, ErrorKind, Object, Op};
+use crate::records::Route;
+use crate::spec::{
+    AddressSpec, LinkKind, LinkSettings, LinkSpec, NeighbourSpec, NexthopSpec, RouteSpec, RuleSpec,
+    Verb,
+};
+
+/// The order steps are applied in (and undone in reverse).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Phase {
+    /// Links with no lower device.
+    CreateLink,
+    /// Links on a lower device (vlan, macvlan, vxlan dev, gre link).
+    CreateChild,
+    /// Link fields: name, up/down, MTU, MAC, txqlen, alias.
+    SetLink,
+    /// Ports enslaved to / released from bridges and bonds.
+    Enslave,
+    /// Address deletions.
+    AddressDel,
+    /// Address additions.
+    AddressAdd,
+    /// Route deletions.
+    RouteDel,
+    /// Route additions and changes.
+    Route,
+    /// Neighbour deletions.
+    NeighbourDel,
+    /// Neighbour additions.
+    Neighbour,
+    /// Rule deletions.
+    RuleDel,
+    /// Rule additions.
+    Rule,
+    /// Link deletions.
+    RemoveLink,
+}
+
+impl Phase {
+    /// Every phase, in commit order.
+    pub const ALL: [Phase; 13] = [
+        Phase::CreateLink,
+        Phase::CreateChild,
+        Phase::SetLink,
+        Phase::Enslave,
+        Phase::AddressDel,
+        Phase::AddressAdd,
+        Phase::RouteDel,
+        Phase::Route,
+        Phase::NeighbourDel,
+        Phase::Neighbour,
+        Phase::RuleDel,
+        Phase::Rule,
+        Phase::RemoveLink,
+    ];
+
+    /// Whether the phase's steps are sent as a pipelined batch (link
+    /// steps go one by one: tun/tap and aliases need more than one request).
+    pub(crate) fn batched(self) -> bool {
+        self >= Phase::AddressDel && self != Phase::RemoveLink
+    }
+}
+
+/// One request to the kernel, with the links it names still unresolved
+/// (they may not exist yet when the plan is made).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Action {
+    /// Create a link; `was` is the index the link had before when a
+    /// rollback recreates it.
+    CreateLink {
+        spec: LinkSpec,
+        parent: Option<LinkRef>,
+        was: Option<u32>,
+    },
+    /// Change a link.
+    SetLink {
+        link: LinkRef,
+        rename: Option<String>,
+        settings: LinkSettings,
+        master: Option<Option<LinkRef>>,
+    },
+    /// Delete a link.
+    DelLink(LinkRef),
+    /// Add or delete an address.
+    Address {
+        verb: Verb,
+        dev: LinkRef,
+        spec: AddressSpec,
+    },
+    /// Add, replace or delete a route.
+    Route {
+        verb: Verb,
+        dev: Option<LinkRef>,
+        spec: RouteSpec,
+    },
+    /// Add or delete a neighbour.
+    Neighbour {
+        verb: Verb,
+        dev: LinkRef,
+        spec: NeighbourSpec,
+    },
+    /// Add or delete a rule.
+    Rule { verb: Verb, spec: RuleSpec },
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Action::CreateLink { spec, parent, .. } => {
+                write!(f, "link add {spec}")?;
+                if let Some(p) = parent {
+                    write!(f, " link {p}")?;
+                }
+                Ok(())
+            }
+            Action::SetLink {
+                link,
+                rename,
+                settings,
+                master,
+            } => {
+                write!(f, "link set dev {link}")?;
+                if let Some(n) = rename {
+                    write!(f, " name {n}")?;
+                }
+                write!(f, "{settings}")?;
+                match master {
+                    Some(Some(m)) => write!(f, " master {m}"),
+                    Some(None) => f.write_str(" nomaster"),
+                    None => Ok(()),
+                }
+            }
+            Action::DelLink(l) => write!(f, "link del dev {l}"),
+            Action::Address { verb, dev, spec } => {
+                write!(f, "address {verb} {} dev {dev}", spec.address)
+            }
+            Action::Route { verb, dev, spec } => {
+                write!(f, "route {verb} {spec}")?;
+                if let Some(d) = dev {
+                    write!(f, " dev {d}")?;
+                }
+                Ok(())
+            }
+            Action::Neighbour { verb, dev, spec } => {
+                write!(f, "neighbour {verb} {spec} (dev {dev})")
+            }
+            Action::Rule { verb, spec } => write!(f, "rule {verb} {spec}"),
+        }
+    }
+}
+
+impl Action {
+    /// The object in `ip(8)` words, without the verb (errors say the verb).
+    pub(crate) fn target(&self) -> String {
+        match self {
+            Action::CreateLink { spec, .. } => spec.to_string(),
+            Action::SetLink { link, .. } | Action::DelLink(link) => format!("dev {link}"),
+            Action::Address { dev, spec, .. } => format!("{} dev {dev}", spec.address),
+            Action::Route { spec, dev, .. } => match dev {
+                Some(d) => format!("{spec} dev {d}"),
+                None => spec.to_string(),
+            },
+            Action::Neighbour { spec, dev, .. } => format!("{spec} (dev {dev})"),
+            Action::Rule { spec, .. } => spec.to_string(),
+        }
+    }
+
+    /// The kind of object the action is about.
+    pub(crate) fn object(&self) -> Object {
+        match self {
+            Action::CreateLink { .. } | Action::SetLink { .. } | Action::DelLink(_) => Object::Link,
+            Action::Address { .. } => Object::Address,
+            Action::Route { .. } => Object::Route,
+            Action::Neighbour { .. } => Object::Neighbour,
+            Action::Rule { .. } => Object::Rule,
+        }
+    }
+
+    /// Whether an answer `errno` leaves the object as a rollback wants
+    /// it: deleting what is already gone, adding back what is already there.
+    pub(crate) fn already_so(&self, errno: i32) -> bool {
+        let del = matches!(
+            self,
+            Action::DelLink(_)
+                | Action::Address {
+                    verb: Verb::Del,
+                    ..
+                }
+                | Action::Route {
+                    verb: Verb::Del,
+                    ..
+                }
+                | Action::Neighbour {
+                    verb: Verb::Del,
+                    ..
+                }
+                | Action::Rule {
+                    verb: Verb::Del,
+                    ..
+                }
+        );
+        if del {
+            [libc::ENOENT, libc::ESRCH, libc::ENODEV, libc::EADDRNOTAVAIL].contains(&errno)
+        } else {
+            errno == libc::EEXIST && !matches!(self, Action::SetLink { .. })
+        }
+    }
+}
+
+/// One step of a plan: what to send, and how to undo it.
+#[derive(Debug, Clone)]
+pub(crate) struct Step {
+    pub phase: Phase,
+    pub action: Action,
+    /// Sent in this order to undo the step.
+    pub inverse: Vec<Action>,
+    /// Why the step cannot be undone exactly, when it cannot.
+    pub no_inverse: Option<String>,
+    /// Objects of the state before the kernel may remove as a side effect.
+    pub dependents: Dependents,
+}
+
+/// Indexes into the state before ([`Snapshot`]) of objects to put back.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Dependents {
+    pub links: Vec<usize>,
+    pub addresses: Vec<usize>,
+    pub routes: Vec<usize>,
+    pub neighbours: Vec<usize>,
+}
+
+impl Dependents {
+    fn is_empty(&self) -> bool {
+        self.links.is_empty()
+            && self.addresses.is_empty()
+            && self.routes.is_empty()
+            && self.neighbours.is_empty()
+    }
+}
+
+/// A transaction read against the state before: steps in commit order.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Plan {
+    pub steps: Vec<Step>,
+    pub touched: Touched,
+}
+
+/// A plan that cannot be made (e.g. next hops for a route that is not there).
+fn refuse(object: Object, why: &'static str, target: String) -> Error {
+    Error::new(Op::Set, object, ErrorKind::InvalidArgument(why)).with_target(target)
+}
+
+/// Whether `a` and `b` are the same hop (gateway and link).
+fn same_hop(a: &NexthopSpec, b: &NexthopSpec) -> bool {
+    a.gateway == b.gateway && (a.oif == b.oif || a.oif.is_none() || b.oif.is_none())
+}
+
+/// The key of a route spec (the kernel's defaults for what is unset).
+fn spec_key(s: &RouteSpec) -> RouteKey {
+    RouteKey {
+        family: s.family().af(),
+        table: s.table.unwrap_or(RT_TABLE_MAIN),
+        dst: s.dst,
+        src: s.src,
+        tos: s.tos,
+        priority: s.priority.unwrap_or(0),
+    }
+}
+
+/// Whether the record `r` is what deleting `s` would delete (`s`'s unset
+/// fields match anything; its metric too, as for the kernel).
+fn route_matches(s: &RouteSpec, r: &Route) -> bool {
+    let k = spec_key(s);
+    r.family == k.family
+        && r.table == k.table
+        && r.dst == k.dst
+        && r.src.as_deref().copied() == k.src
+        && r.tos == k.tos
+        && s.priority.is_none_or(|p| r.priority.unwrap_or(0) == p)
+        && s.gateway
+            .is_none_or(|g| r.gateway.or(r.via).map(std::net::IpAddr::from) == Some(g))
+        && s.oif.is_none_or(|o| r.oif == Some(o))
+}
+
+struct Planner<'a> {
+    pre: &'a Snapshot,
+    routes: HashMap<RouteKey, Vec<usize>>,
+    plan: Plan,
+}
+
+impl<'a> Planner<'a> {
+    /// A link named by the program, as a reference that stays valid
+    /// through renames: the index, when the link exists before.
+    fn stable(&self, r: &LinkRef) -> LinkRef {
+        match r {
+            LinkRef::Name(n) => self
+                .pre
+                .link_by_name(n)
+                .map_or_else(|| r.clone(), |l| LinkRef::Index(l.index)),
+            LinkRef::Index(_) => r.clone(),
+        }
+    }
+
+    fn pre_index(&self, r: &LinkRef) -> Option<u32> {
+        match self.stable(r) {
+            LinkRef::Index(i) => self.pre.link(i).map(|l| l.index),
+            LinkRef::Name(_) => None,
+        }
+    }
+
+    fn touch_link(&mut self, r: &LinkRef) {
+        match self.stable(r) {
+            LinkRef::Index(i) => {
+                self.plan.touched.links.insert(i);
+            }
+            LinkRef::Name(n) => {
+                self.plan.touched.link_names.insert(n);
+            }
+        }
+    }
+
+    fn step(&mut self, phase: Phase, action: Action, inverse: Vec<Action>) -> &mut Step {
+        self.plan.steps.push(Step {
+            phase,
+            action,
+            inverse,
+            no_inverse: None,
+            dependents: Dependents::default(),
+        });
+        self.plan.steps.last_mut().expect("just pushed")
+    }
+
+    /// What the kernel may take away with the link `index`: its addresses,
+    /// the routes through it or from its addresses, its neighbours.
+    fn link_dependents(&self, index: u32) -> Dependents {
+        let pre = self.pre;
+        let addrs: Vec<IpAddress> = pre.addresses_of(index).filter_map(|a| a.local).collect();
+        Dependents {
+            links: Vec::new(),
+            addresses: positions(&pre.addresses, |a| a.index == index),
+            routes: positions(&pre.routes, |r| {
+                uses_link(r, index) || r.prefsrc.is_some_and(|p| addrs.contains(&p))
+            }),
+            neighbours: positions(&pre.neighbours, |n| n.index == index),
+        }
+    }
+
+    fn change(&mut self, c: &Change) -> Result<(), Error> {
+        match c {
+            Change::Create {
+                spec,
+                parent,
+                reuse,
+            } => self.create(spec, parent, *reuse),
+            Change::Set {
+                link,
+                rename,
+                settings,
+            } => {
+                self.touch_link(link);
+                let link = self.stable(link);
+                let old = self.pre_index(&link).and_then(|i| self.pre.link(i));
+                let inverse = match old {
+                    Some(old) => {
+                        let was = restore::link_settings(old);
+                        let back = LinkSettings {
+                            up: settings.up.and(was.up),
+                            mtu: settings.mtu.and(was.mtu),
+                            address: settings.address.and(was.address),
+                            txqlen: settings.txqlen.and(was.txqlen),
+                            alias: settings.alias.as_ref().and(was.alias),
+                            master: None,
+                            netns: None,
+                        };
+                        vec![Action::SetLink {
+                            link: link.clone(),
+                            rename: rename.as_ref().map(|_| old.name.clone()),
+                            settings: back,
+                            master: None,
+                        }]
+                    }
+                    // A link the transaction creates goes away whole.
+                    None => Vec::new(),
+                };
+                let side_effects = settings.up == Some(false)
+                    || settings.mtu.is_some()
+                    || settings.address.is_some();
+                let deps = match (old, side_effects) {
+                    (Some(old), true) => self.link_dependents(old.index),
+                    _ => Dependents::default(),
+                };
+                let action = Action::SetLink {
+                    link,
+                    rename: rename.clone(),
+                    settings: settings.clone(),
+                    master: None,
+                };
+                self.step(Phase::SetLink, action, inverse).dependents = deps;
+                Ok(())
+            }
+            Change::Master { link, master } => {
+                self.touch_link(link);
+                let link = self.stable(link);
+                let master = master.as_ref().map(|m| self.stable(m));
+                let old = self.pre_index(&link).and_then(|i| self.pre.link(i));
+                let inverse = old
+                    .map(|old| Action::SetLink {
+                        link: link.clone(),
+                        rename: None,
+                        settings: LinkSettings::default(),
+                        master: Some(old.master.map(LinkRef::Index)),
+                    })
+                    .into_iter()
+                    .collect();
+                // Enslaving can flush a port's addresses and routes (VRF,
+                // bond); put them back.
+                let deps = old
+                    .map(|o| self.link_dependents(o.index))
+                    .unwrap_or_default();
+                let action = Action::SetLink {
+                    link,
+                    rename: None,
+                    settings: LinkSettings::default(),
+                    master: Some(master),
+                };
+                self.step(Phase::Enslave, action, inverse).dependents = deps;
+                Ok(())
+            }
+            Change::Remove { link } => {
+                self.touch_link(link);
+                let link = self.stable(link);
+                let old = self
+                    .pre_index(&link)
+                    .and_then(|i| self.pre.link(i))
+                    .cloned();
+                let mut deps = Dependents::default();
+                let mut inverse = Vec::new();
+                let mut no_inverse = None;
+                if let Some(old) = &old {
+                    deps = self.link_dependents(old.index);
+                    // Its ports lose their master; a veth peer goes too.
+                    deps.links = positions(&self.pre.links, |l| {
+                        l.master == Some(old.index)
+                            || (old.kind.as_deref() == Some("veth") && l.link == Some(old.index))
+                    });
+                    for &i in &deps.links {
+                        self.plan.touched.links.insert(self.pre.links[i].index);
+                    }
+                    match restore::link_spec(old) {
+                        Ok(spec) => {
+                            inverse.push(Action::CreateLink {
+                                spec,
+                                parent: None,
+                                was: Some(old.index),
+                            });
+                            let mut settings = restore::link_settings(old);
+                            let master = settings.master.take().map(|m| match m {
+                                crate::spec::Master::Set(i) => Some(LinkRef::Index(i)),
+                                crate::spec::Master::None => None,
+                            });
+                            // Some kinds refuse a MAC change (ifb); on its
+                            // own, that refusal leaves the rest restored.
+                            if let Some(mac) = settings.address.take() {
+                                inverse.push(Action::SetLink {
+                                    link: LinkRef::Index(old.index),
+                                    rename: None,
+                                    settings: LinkSettings {
+                                        address: Some(mac),
+                                        ..LinkSettings::default()
+                                    },
+                                    master: None,
+                                });
+                            }
+                            inverse.push(Action::SetLink {
+                                link: LinkRef::Index(old.index),
+                                rename: None,
+                                settings,
+                                master,
+                            });
+                        }
+                        Err(why) => {
+                            no_inverse = Some(format!("cannot recreate {}: {why}", old.name))
+                        }
+                    }
+                }
+                let step = self.step(Phase::RemoveLink, Action::DelLink(link), inverse);
+                step.dependents = deps;
+                step.no_inverse = no_inverse;
+                Ok(())
+            }
+            Change::Address { link, add, spec } => {
+                self.touch_link(link);
+                let dev = self.stable(link);
+                let index = self.pre_index(&dev);
+                if let Some(i) = index {
+                    self.plan.touched.addresses.insert((i, spec.address.ip()));
+                }
+                let mut spec = spec.clone();
+                spec.index = index.unwrap_or(0);
+                if *add {
+                    let inverse = vec![Action::Address {
+                        verb: Verb::Del,
+                        dev: dev.clone(),
+                        spec: spec.clone(),
+                    }];
+                    let action = Action::Address {
+                        verb: Verb::Add,
+                        dev,
+                        spec,
+                    };
+                    self.step(Phase::AddressAdd, action, inverse);
+                    return Ok(());
+                }
+                let pre = self.pre;
+                let old = index.and_then(|i| {
+                    pre.addresses_of(i).find(|a| {
+                        a.local == Some(spec.address.ip())
+                            && a.prefixlen == spec.address.prefixlen()
+                    })
+                });
+                let mut deps = Dependents::default();
+                let mut inverse = Vec::new();
+                if let (Some(old), Some(i)) = (old, index) {
+                    inverse.push(Action::Address {
+                        verb: Verb::Add,
+                        dev: dev.clone(),
+                        spec: restore::address_spec(old).unwrap_or_else(|_| spec.clone()),
+                    });
+                    let family = old.family;
+                    deps.addresses =
+                        positions(&pre.addresses, |a| a.index == i && a.family == family);
+                    let gone = spec.address.ip();
+                    deps.routes = positions(&pre.routes, |r| {
+                        r.prefsrc == Some(gone) || (r.family == family && uses_link(r, i))
+                    });
+                }
+                let action = Action::Address {
+                    verb: Verb::Del,
+                    dev,
+                    spec,
+                };
+                self.step(Phase::AddressDel, action, inverse).dependents = deps;
+                Ok(())
+            }
+            Change::Route { verb, dev, spec } => {
+                let dev = dev.as_ref().map(|d| self.stable(d));
+                if let Some(d) = &dev {
+                    self.touch_link(d);
+                }
+                let key = spec_key(spec);
+                self.plan.touched.routes.insert(key);
+                let mut spec = spec.clone();
+                if let Some(i) = dev.as_ref().and_then(|d| self.pre_index(d)) {
+                    spec.oif = Some(i);
+                }
+                let existing: Vec<&Route> = self
+                    .routes
+                    .get(&key)
+                    .map(|v| v.iter().map(|&i| &self.pre.routes[i]).collect())
+                    .unwrap_or_default();
+                let (phase, inverse, no_inverse) = match verb {
+                    Verb::Del => {
+                        // Without a metric the kernel deletes the first
+                        // match of any metric.
+                        let pre = self.pre;
+                        let old = if spec.priority.is_some() {
+                            existing.into_iter().find(|r| route_matches(&spec, r))
+                        } else {
+                            pre.routes.iter().find(|r| route_matches(&spec, r))
+                        };
+                        if let Some(o) = old {
+                            self.plan.touched.routes.insert(RouteKey::of(o));
+                        }
+                        match old.map(restore::route_spec) {
+                            Some(Ok(s)) => (
+                                Phase::RouteDel,
+                                vec![Action::Route {
+                                    verb: Verb::Add,
+                                    dev: None,
+                                    spec: s,
+                                }],
+                                None,
+                            ),
+                            Some(Err(why)) => (Phase::RouteDel, Vec::new(), Some(why.to_owned())),
+                            None => (Phase::RouteDel, Vec::new(), None),
+                        }
+                    }
+                    Verb::Replace => match existing.first().map(|r| restore::route_spec(r)) {
+                        Some(Ok(s)) => (
+                            Phase::Route,
+                            vec![Action::Route {
+                                verb: Verb::Replace,
+                                dev: None,
+                                spec: s,
+                            }],
+                            None,
+                        ),
+                        Some(Err(why)) => (Phase::Route, Vec::new(), Some(why.to_owned())),
+                        None => (Phase::Route, vec![del_route(&dev, &spec)], None),
+                    },
+                    Verb::Add | Verb::Append => (Phase::Route, vec![del_route(&dev, &spec)], None),
+                };
+                let action = Action::Route {
+                    verb: *verb,
+                    dev,
+                    spec,
+                };
+                self.step(phase, action, inverse).no_inverse = no_inverse;
+                Ok(())
+            }
+            Change::Nexthops { route, add, del } => {
+                let key = spec_key(route);
+                self.plan.touched.routes.insert(key);
+                let target = format!("{route}");
+                let old = self
+                    .routes
+                    .get(&key)
+                    .and_then(|v| v.first())
+                    .map(|&i| &self.pre.routes[i])
+                    .ok_or_else(|| {
+                        refuse(Object::Route, "next hops: no such route", target.clone())
+                    })?;
+                let before = restore::route_spec(old)
+                    .map_err(|why| refuse(Object::Route, why, target.clone()))?;
+                let mut after = before.clone();
+                if after.multipath.is_empty() {
+                    after.multipath.push(NexthopSpec {
+                        gateway: after.gateway.take(),
+                        oif: after.oif.take(),
+                        ..NexthopSpec::default()
+                    });
+                }
+                for d in del {
+                    let n = after.multipath.len();
+                    after.multipath.retain(|h| !same_hop(h, d));
+                    if after.multipath.len() == n {
+                        return Err(refuse(
+                            Object::Route,
+                            "del_nh: the route has no such hop",
+                            target,
+                        ));
+                    }
+                }
+                after.multipath.extend(add.iter().copied());
+                match after.multipath.len() {
+                    0 => {
+                        return Err(refuse(
+                            Object::Route,
+                            "del_nh: no hop would be left",
+                            target,
+                        ))
+                    }
+                    1 => {
+                        let h = after.multipath.remove(0);
+                        after.gateway = h.gateway;
+                        after.oif = h.oif;
+                    }
+                    _ => {}
+                }
+                for h in &after.multipath {
+                    if let Some(o) = h.oif {
+                        self.plan.touched.links.insert(o);
+                    }
+                }
+                let inverse = vec![Action::Route {
+                    verb: Verb::Replace,
+                    dev: None,
+                    spec: before,
+                }];
+                let action = Action::Route {
+                    verb: Verb::Replace,
+                    dev: None,
+                    spec: after,
+                };
+                self.step(Phase::Route, action, inverse);
+                Ok(())
+            }
+            Change::Neighbour { add, dev, spec } => {
+                self.touch_link(dev);
+                let dev = self.stable(dev);
+                let index = self.pre_index(&dev);
+                let mut spec = *spec;
+                spec.index = index.unwrap_or(0);
+                let pre = self.pre;
+                let old = index.and_then(|i| {
+                    pre.neighbours.iter().find(|n| {
+                        n.index == i
+                            && n.is_fdb() == spec.fdb
+                            && if spec.fdb {
+                                n.lladdr == spec.lladdr && n.dst.map(Into::into) == spec.dst
+                            } else {
+                                n.dst.map(Into::into) == spec.dst
+                            }
+                    })
+                });
+                if let Some(o) = old {
+                    self.plan.touched.neighbours.insert(neighbour_key(o));
+                }
+                let (phase, verb, inverse) = if *add {
+                    let inv = Action::Neighbour {
+                        verb: Verb::Del,
+                        dev: dev.clone(),
+                        spec,
+                    };
+                    (Phase::Neighbour, Verb::Add, vec![inv])
+                } else {
+                    let inv = old.and_then(|o| restore::neighbour_spec(o).ok()).map(|s| {
+                        Action::Neighbour {
+                            verb: Verb::Add,
+                            dev: dev.clone(),
+                            spec: s,
+                        }
+                    });
+                    (Phase::NeighbourDel, Verb::Del, inv.into_iter().collect())
+                };
+                self.step(phase, Action::Neighbour { verb, dev, spec }, inverse);
+                Ok(())
+            }
+            Change::Rule { add, spec } => {
+                self.plan.touched.rules = true;
+                if *add {
+                    let mut del = spec.clone();
+                    if del.action.is_none() && del.goto.is_none() {
+                        del.action = Some(crate::spec::RuleAction::ToTable);
+                    }
+                    let inverse = vec![Action::Rule {
+                        verb: Verb::Del,
+                        spec: del,
+                    }];
+                    let action = Action::Rule {
+                        verb: Verb::Add,
+                        spec: spec.clone(),
+                    };
+                    self.step(Phase::Rule, action, inverse);
+                    return Ok(());
+                }
+                let old = self.pre.rules.iter().find(|r| rule_matches(spec, r));
+                let (inverse, no_inverse) = match old.map(restore::rule_spec) {
+                    Some(Ok(s)) => (
+                        vec![Action::Rule {
+                            verb: Verb::Add,
+                            spec: s,
+                        }],
+                        None,
+                    ),
+                    Some(Err(why)) => (Vec::new(), Some(why.to_owned())),
+                    None => (Vec::new(), None),
+                };
+                let action = Action::Rule {
+                    verb: Verb::Del,
+                    spec: spec.clone(),
+                };
+                self.step(Phase::RuleDel, action, inverse).no_inverse = no_inverse;
+                Ok(())
+            }
+        }
+    }
+
+    fn create(
+        &mut self,
+        spec: &LinkSpec,
+        parent: &Option<LinkRef>,
+        reuse: bool,
+    ) -> Result<(), Error> {
+        self.plan.touched.link_names.insert(spec.name.clone());
+        if let LinkKind::Veth { peer } = &spec.kind {
+            self.plan.touched.link_names.insert(peer.clone());
+        }
+        if let Some(old) = self.pre.link_by_name(&spec.name) {
+            if reuse {
+                if old.kind.as_deref() != Some(spec.kind.kind_name()) {
+                    return Err(refuse(
+                        Object::Link,
+                        "reuse: a link of that name exists with another kind",
+                        spec.to_string(),
+                    ));
+                }
+                if spec.settings != LinkSettings::default() {
+                    let change = Change::Set {
+                        link: LinkRef::Index(old.index),
+                        rename: None,
+                        settings: LinkSettings {
+                            master: None,
+                            ..spec.settings.clone()
+                        },
+                    };
+                    self.change(&change)?;
+                }
+                return Ok(());
+            }
+        }
+        let parent = parent.as_ref().map(|p| self.stable(p));
+        let child = parent.is_some()
+            || matches!(
+                spec.kind,
+                LinkKind::Vlan { .. } | LinkKind::Macvlan { .. } | LinkKind::Macvtap { .. }
+            )
+            || matches!(&spec.kind, LinkKind::Vxlan(v) if v.dev.is_some())
+            || matches!(&spec.kind, LinkKind::Gre(g) | LinkKind::Gretap(g) if g.link.is_some());
+        let phase = if child {
+            Phase::CreateChild
+        } else {
+            Phase::CreateLink
+        };
+        let inverse = vec![Action::DelLink(LinkRef::Name(spec.name.clone()))];
+        let action = Action::CreateLink {
+            spec: spec.clone(),
+            parent,
+            was: None,
+        };
+        self.step(phase, action, inverse);
+        Ok(())
+    }
+}
+
+/// Whether the record `r` is what deleting the rule `s` would delete.
+pub(crate) fn rule_matches(s: &RuleSpec, r: &crate::records::Rule) -> bool {
+    let family = match s.resolved_family() {
+        Ok(f) => f.af(),
+        Err(_) => return false,
+    };
+    r.family == family
+        && s.priority.is_none_or(|p| r.priority == p)
+        && s.table.is_none_or(|t| r.table == t)
+        && s.fwmark.is_none_or(|m| r.fwmark == Some(m))
+        && s.from.is_none_or(|n| r.src == Some(n))
+        && s.to.is_none_or(|n| r.dst == Some(n))
+        && s.iif.as_ref().is_none_or(|n| r.iifname.as_ref() == Some(n))
+        && s.oif.as_ref().is_none_or(|n| r.oifname.as_ref() == Some(n))
+}
+
+/// The deletion that undoes adding `spec` out of `dev`.
+fn del_route(dev: &Option<LinkRef>, spec: &RouteSpec) -> Action {
+    Action::Route {
+        verb: Verb::Del,
+        dev: dev.clone(),
+        spec: spec.clone(),
+    }
+}
+
+fn positions<T>(v: &[T], f: impl Fn(&T) -> bool) -> Vec<usize> {
+    v.iter()
+        .enumerate()
+        .filter(|(_, x)| f(x))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Plans `t` against the state `pre`: steps in phase order (the program's
+/// order within a phase).
+pub(crate) fn plan(t: &Transaction, pre: &Snapshot) -> Result<Plan, Error> {
+    let mut p = Planner {
+        pre,
+        routes: pre.route_index(),
+        plan: Plan::default(),
+    };
+    for c in &t.changes {
+        p.change(c)?;
+    }
+    let mut plan = p.plan;
+    // A stable sort keeps the program's order within each phase.
+    plan.steps.sort_by_key(|s| s.phase);
+    for s in &plan.steps {
+        if !s.dependents.is_empty() {
+            for &i in &s.dependents.routes {
+                plan.touched.routes.insert(RouteKey::of(&pre.routes[i]));
+            }
+        }
+    }
+    Ok(plan)
+}

@@ -1,0 +1,325 @@
+//! Kernel tests of transactions that go through: review, a commit of many
+//! kinds of objects checked with `ip -j`, modes, the scope guard, partial
+//! commits, and planning against the database.
+
+mod txn_common;
+
+use ipdb::spec::{
+    LinkKind, LinkSpec, MacvlanMode, NeighbourSpec, NexthopSpec, RouteSpec, RuleSpec,
+};
+use ipdb::txn::{Cause, Mode, Txns};
+use txn_common::{index_of, ip_state, ipr, json, populate};
+
+fn txns(ns: &testns::TestNetns) -> Txns<'static> {
+    Txns::new(ipr(ns))
+}
+
+fn route(dst: &str, via: &str) -> RouteSpec {
+    let mut r = RouteSpec::new(dst.parse().unwrap());
+    r.gateway = Some(via.parse().unwrap());
+    r
+}
+
+#[test]
+fn review_shows_fields_addresses_ports_and_objects() {
+    let ns = testns::require!("txn-review");
+    populate(&ns);
+    let before = ip_state(&ns);
+    let mut txns = txns(&ns);
+    let id = txns.begin();
+    let t = txns.get(id).unwrap();
+    t.link("d0")
+        .set_mtu(1400)
+        .down()
+        .add_ip("10.7.0.1/24".parse().unwrap())
+        .del_ip("10.0.0.2/24".parse().unwrap());
+    t.create(LinkSpec::new("br9", LinkKind::bridge()))
+        .add_port("d1");
+    t.add_route(route("10.55.0.0/16", "10.0.0.254"));
+    t.change_route(route("10.100.1.0/24", "10.0.1.253"));
+    t.remove_rule(RuleSpec {
+        priority: Some(1001),
+        ..Default::default()
+    });
+    let r = txns.review(id).unwrap();
+    let d0 = r.links.iter().find(|l| l.name == "d0").unwrap();
+    let mtu = d0.fields.iter().find(|f| f.field == "mtu").unwrap();
+    assert_eq!(
+        (mtu.old.as_deref(), mtu.new.as_str()),
+        (Some("1500"), "1400")
+    );
+    let up = d0.fields.iter().find(|f| f.field == "up").unwrap();
+    assert_eq!(
+        (up.old.as_deref(), up.new.as_str()),
+        (Some("true"), "false")
+    );
+    assert_eq!(d0.add_ip, vec!["10.7.0.1/24".parse().unwrap()]);
+    assert_eq!(d0.del_ip, vec!["10.0.0.2/24".parse().unwrap()]);
+    let br = r.links.iter().find(|l| l.name == "br9").unwrap();
+    assert_eq!(br.created.as_deref(), Some("bridge"));
+    assert_eq!(br.add_ports, vec!["d1".to_string()]);
+    let d1 = r.links.iter().find(|l| l.name == "d1").unwrap();
+    assert_eq!(d1.fields[0].field, "master");
+    assert_eq!(
+        r.routes.added,
+        vec!["10.55.0.0/16 via 10.0.0.254".to_string()]
+    );
+    assert_eq!(r.routes.changed.len(), 1);
+    assert!(
+        r.routes.changed[0].0.contains("via 10.0.1.254"),
+        "{:?}",
+        r.routes.changed
+    );
+    assert!(r.routes.changed[0].1.contains("via 10.0.1.253"));
+    assert_eq!(r.rules.removed, vec!["pref 1001".to_string()]);
+    let text = r.to_string();
+    assert!(text.contains("mtu: 1500 -> 1400"), "{text}");
+    assert!(
+        text.contains("+ipaddr 10.7.0.1/24") && text.contains("-ipaddr 10.0.0.2/24"),
+        "{text}"
+    );
+    assert!(text.contains("+ports d1"), "{text}");
+    // Reviewing sends nothing; dropping forgets.
+    assert!(txns.drop(id));
+    assert!(!txns.drop(id));
+    assert_eq!(ip_state(&ns), before);
+}
+
+#[test]
+fn commit_of_many_objects_is_what_ip_shows() {
+    let ns = testns::require!("txn-commit");
+    populate(&ns);
+    let mut txns = txns(&ns);
+    let id = txns.begin();
+    let t = txns.get(id).unwrap();
+    t.create(LinkSpec::new("br0", LinkKind::bridge()))
+        .up()
+        .add_ip("10.8.0.1/24".parse().unwrap());
+    t.create(LinkSpec::new("dx", LinkKind::Ifb))
+        .set_master("br0")
+        .set_mtu(1400)
+        .set_alias("uplink")
+        .up();
+    t.create(LinkSpec::new("dy", LinkKind::Ifb)).up();
+    t.create_on(
+        LinkSpec::new(
+            "dy.mv",
+            LinkKind::Macvlan {
+                link: 0,
+                mode: MacvlanMode::Bridge,
+            },
+        ),
+        "dy",
+    )
+    .up()
+    .add_ip("10.9.0.1/24".parse().unwrap());
+    t.link("d0")
+        .set_mtu(1300)
+        .del_ip("10.0.0.2/24".parse().unwrap());
+    let mut r = route("10.50.0.0/16", "10.8.0.254");
+    r.table = Some(200);
+    r.metrics.mtu = Some(1200);
+    t.add_route(r);
+    t.add_route_dev(RouteSpec::new("10.51.0.0/16".parse().unwrap()), "dy.mv");
+    t.add_nh(
+        &RouteSpec::new("10.99.0.0/16".parse().unwrap()),
+        NexthopSpec {
+            gateway: Some("10.0.2.254".parse().unwrap()),
+            ..NexthopSpec::default()
+        },
+    );
+    t.remove_route(RouteSpec::new("10.100.1.0/24".parse().unwrap()));
+    t.add_neighbour(
+        "br0",
+        NeighbourSpec::ip(0, "10.8.0.9".parse().unwrap(), Some([2, 0, 0, 0, 8, 9])),
+    );
+    t.add_rule(RuleSpec {
+        priority: Some(500),
+        to: Some("10.50.0.0/16".parse().unwrap()),
+        table: Some(200),
+        ..Default::default()
+    });
+    let report = txns.commit(id).expect("commit");
+    assert_eq!(report.applied, report.steps);
+
+    let dx = txn_common::change_common::link_json(&ns, "dx");
+    assert_eq!(dx.get("master").as_str(), Some("br0"));
+    assert_eq!(dx.get("mtu").as_u64(), Some(1400));
+    assert_eq!(dx.get("ifalias").as_str(), Some("uplink"));
+    let vl = txn_common::change_common::link_json(&ns, "dy.mv");
+    assert_eq!(vl.get("link").as_str(), Some("dy"));
+    assert_eq!(
+        txn_common::change_common::link_json(&ns, "d0")
+            .get("mtu")
+            .as_u64(),
+        Some(1300)
+    );
+    let addrs = ns.ip(&["-o", "-4", "addr", "show"]);
+    assert!(addrs.contains("br0    inet 10.8.0.1/24"), "{addrs}");
+    assert!(addrs.contains("dy.mv    inet 10.9.0.1/24"), "{addrs}");
+    assert!(!addrs.contains("10.0.0.2/24"), "{addrs}");
+    let t200 = json(&ns, &["route", "show", "table", "200"]);
+    assert_eq!(t200.at(0).get("dst").as_str(), Some("10.50.0.0/16"));
+    assert_eq!(t200.at(0).get("gateway").as_str(), Some("10.8.0.254"));
+    assert!(ns
+        .ip(&["route", "show", "table", "200"])
+        .contains("mtu 1200"));
+    let main = ns.ip(&["route", "show"]);
+    assert!(main.contains("10.51.0.0/16 dev dy.mv"), "{main}");
+    assert!(!main.contains("10.100.1.0/24"), "{main}");
+    let mp = ns.ip(&["route", "show", "10.99.0.0/16"]);
+    for gw in ["10.0.0.254", "10.0.1.254", "10.0.2.254"] {
+        assert!(mp.contains(gw), "{mp}");
+    }
+    assert!(ns
+        .ip(&["neigh", "show", "dev", "br0"])
+        .contains("10.8.0.9 lladdr 02:00:00:00:08:09 PERMANENT"));
+    assert!(ns
+        .ip(&["rule", "show"])
+        .contains("500:\tfrom all to 10.50.0.0/16 lookup 200"));
+    let _ = index_of(&ns, "br0");
+}
+
+#[test]
+fn modes_scope_guard_and_with_block() {
+    let ns = testns::require!("txn-modes");
+    populate(&ns);
+    let mut txns = txns(&ns);
+    // Explicit: no change without begin().
+    txns.set_mode(Mode::Explicit);
+    let e = txns.change(|t| {
+        t.link("d0").set_mtu(1280);
+    });
+    assert!(
+        matches!(e, Err(ref e) if matches!(e.cause, Cause::Plan(_))),
+        "{e:?}"
+    );
+    let id = txns.begin();
+    txns.change(|t| {
+        t.link("d0").set_mtu(1280);
+    })
+    .unwrap();
+    assert_eq!(txns.last(), Some(id));
+    txns.commit(id).unwrap();
+    assert!(ns.ip(&["link", "show", "d0"]).contains("mtu 1280"));
+    // Direct: at once.
+    txns.set_mode(Mode::Direct);
+    let rep = txns.change(|t| {
+        t.link("d0").set_mtu(1290);
+    });
+    assert_eq!(rep.unwrap().unwrap().applied, 1);
+    assert!(ns.ip(&["link", "show", "d0"]).contains("mtu 1290"));
+    // Implicit: the first change opens a transaction, nothing is sent yet.
+    txns.set_mode(Mode::Implicit);
+    assert_eq!(
+        txns.change(|t| {
+            t.link("d0").set_mtu(1300);
+        })
+        .unwrap()
+        .map(|r| r.applied),
+        None
+    );
+    let id = txns.last().expect("opened implicitly");
+    assert!(ns.ip(&["link", "show", "d0"]).contains("mtu 1290"));
+    txns.commit(id).unwrap();
+    assert!(ns.ip(&["link", "show", "d0"]).contains("mtu 1300"));
+    // Snapshot: commits plan only.
+    txns.set_mode(Mode::Snapshot);
+    let before = ip_state(&ns);
+    txns.change(|t| {
+        t.link("d0").set_mtu(1400);
+        t.remove("d1");
+    })
+    .unwrap();
+    let id = txns.last().unwrap();
+    assert_eq!(txns.commit(id).unwrap().steps, 2);
+    assert_eq!(ip_state(&ns), before);
+    txns.set_mode(Mode::Implicit);
+    // Scope guard: dropped without commit sends nothing; commit sends.
+    {
+        let mut s = txns.scope();
+        s.link("d0").set_mtu(1450);
+    }
+    assert_eq!(ip_state(&ns), before);
+    let mut s = txns.scope();
+    s.link("d0").set_mtu(1460);
+    s.commit().unwrap();
+    assert!(ns.ip(&["link", "show", "d0"]).contains("mtu 1460"));
+    // `with`: Err from the block sends nothing.
+    let r: Result<_, Box<dyn std::error::Error>> = txns.with(|t| {
+        t.link("d0").set_mtu(1470);
+        Err("changed my mind".into())
+    });
+    assert!(r.is_err());
+    assert!(ns.ip(&["link", "show", "d0"]).contains("mtu 1460"));
+    let r: Result<_, ipdb::txn::CommitError> = txns.with(|t| {
+        t.link("d0").set_mtu(1480);
+        Ok(())
+    });
+    r.unwrap();
+    assert!(ns.ip(&["link", "show", "d0"]).contains("mtu 1480"));
+}
+
+#[test]
+fn partial_mode_applies_what_it_can_and_lists_every_failure() {
+    let ns = testns::require!("txn-partial");
+    populate(&ns);
+    let mut txns = txns(&ns);
+    txns.options_mut().partial = true;
+    let id = txns.begin();
+    let t = txns.get(id).unwrap();
+    t.add_route(route("10.60.0.0/16", "10.0.0.254"));
+    t.add_route(route("10.61.0.0/16", "192.0.2.1")); // unreachable gateway
+    t.add_route(route("10.62.0.0/16", "10.0.1.254"));
+    t.create(LinkSpec::new("d0", LinkKind::Ifb)); // name in use
+    t.link("d2").set_mtu(1400);
+    t.hook("never", |_| Err("no".into()));
+    let rep = txns.commit(id).expect("partial commits report, not fail");
+    assert_eq!(rep.steps, 5);
+    assert_eq!(rep.applied, 3);
+    assert_eq!(rep.failures.len(), 2, "{:?}", rep.failures);
+    assert_eq!(rep.failures[0].error.errno(), Some(libc::EEXIST));
+    assert_eq!(rep.failures[1].error.errno(), Some(libc::ENETUNREACH));
+    assert!(
+        rep.failures[1].what.contains("10.61.0.0/16"),
+        "{}",
+        rep.failures[1]
+    );
+    assert_eq!(rep.vetoes, vec![("never".to_string(), "no".to_string())]);
+    let main = ns.ip(&["route", "show"]);
+    assert!(
+        main.contains("10.60.0.0/16")
+            && main.contains("10.62.0.0/16")
+            && !main.contains("10.61.0.0/16")
+    );
+    assert!(ns.ip(&["link", "show", "d2"]).contains("mtu 1400"));
+}
+
+#[test]
+fn planning_against_the_database() {
+    let ns = testns::require!("txn-db");
+    populate(&ns);
+    let db = ipdb::Ipdb::open_in_netns(ns.path()).unwrap();
+    let mut txns = db.transactions(ipr(&ns));
+    let id = txns.begin();
+    txns.get(id)
+        .unwrap()
+        .link("d1")
+        .set_mtu(1234)
+        .add_ip("10.77.0.1/24".parse().unwrap());
+    let r = txns.review(id).unwrap();
+    assert_eq!(r.links[0].fields[0].old.as_deref(), Some("1500"));
+    txns.commit(id).unwrap();
+    assert!(db.wait_for(std::time::Duration::from_secs(5), |s| {
+        s.link_by_name("d1").is_some_and(|l| l.mtu == Some(1234))
+    }));
+    // A failing commit planned from the database rolls back like any other.
+    let before = ip_state(&ns);
+    let id = txns.begin();
+    let t = txns.get(id).unwrap();
+    t.link("d1").set_mtu(1300).down();
+    t.add_route(route("10.63.0.0/16", "192.0.2.1"));
+    let e = txns.commit(id).unwrap_err();
+    assert!(e.rolled_back_cleanly(), "{e}");
+    assert_eq!(ip_state(&ns), before);
+}

@@ -1,0 +1,60 @@
+//! Shared by the `txn_*` kernel tests: a populated namespace, the state as
+//! `ip -j` prints it (to compare before and after byte for byte), and the
+//! JSON reader of the `change_*` tests.
+
+#![allow(dead_code)]
+
+#[path = "../change_common/mod.rs"]
+pub mod change_common;
+
+pub use change_common::{index_of, ipr, json};
+use testns::TestNetns;
+
+/// Everything `ip -j` shows of the namespace: links, addresses, routes of
+/// every table and both families, rules of both families, neighbours in
+/// every state. Two equal strings are two equal states.
+pub fn ip_state(ns: &TestNetns) -> String {
+    let mut out = String::new();
+    for args in [
+        &["link", "show"][..],
+        &["addr", "show"],
+        &["-4", "route", "show", "table", "all"],
+        &["-6", "route", "show", "table", "all"],
+        &["-4", "rule", "show"],
+        &["-6", "rule", "show"],
+        &["neigh", "show", "nud", "all"],
+    ] {
+        out.push_str(&ns.ip_json(args));
+        out.push('\n');
+    }
+    out
+}
+
+/// Four ifb links (dummy, vlan and bond are not in this kernel; ifb is NOARP like dummy, so IPv6 addresses skip DAD) d0..d3, up, with 10.0.N.1/24 and 2001:db8:N::1/64;
+/// routes 10.100.N.0/24 via 10.0.N.254 (main) and 10.101.N.0/24 via
+/// 10.0.N.254 table 100 metric 5; a multipath route 10.99.0.0/16 over d0
+/// and d1; permanent neighbours 10.0.N.7; two rules. d3 is down.
+pub fn populate(ns: &TestNetns) {
+    let mut cmds = String::new();
+    for n in 0..4 {
+        cmds.push_str(&format!(
+            "link add d{n} type ifb\n\
+             link set d{n} up\n\
+             addr add 10.0.{n}.1/24 dev d{n}\n\
+             addr add 10.0.{n}.2/24 dev d{n}\n\
+             addr add 2001:db8:{n}::1/64 dev d{n}\n\
+             route add 10.100.{n}.0/24 via 10.0.{n}.254\n\
+             route add 10.101.{n}.0/24 via 10.0.{n}.254 table 100 metric 5\n\
+             route add 10.102.{n}.0/24 dev d{n} src 10.0.{n}.2\n\
+             route add 2001:db8:100:{n}::/64 via 2001:db8:{n}::fe\n\
+             neigh add 10.0.{n}.7 lladdr 02:00:00:00:07:0{n} dev d{n} nud permanent\n"
+        ));
+    }
+    cmds.push_str(
+        "route add 10.99.0.0/16 nexthop via 10.0.0.254 nexthop via 10.0.1.254\n\
+         rule add pref 1000 from 10.0.0.0/8 table 100\n\
+         rule add pref 1001 fwmark 0x10 table 100\n\
+         link set d3 down\n",
+    );
+    ns.ip_batch(&cmds);
+}
