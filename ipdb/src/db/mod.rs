@@ -67,6 +67,7 @@ pub use event::{Event, EventKind, Object, ObjectKind};
 pub use parts::Parts;
 pub use prefix_map::{PrefixBits, PrefixMap};
 pub use query::{Interface, RouteSpec};
+pub use routes::RouteRef;
 pub use state::{same_content, State};
 pub use sync::kept_neighbour;
 
@@ -452,27 +453,27 @@ impl Ipdb {
 
     /// Every route of every kept table.
     pub fn routes(&self) -> Vec<Route> {
-        self.read(|s| s.routes().cloned().collect())
+        self.read(|s| s.routes().collect())
     }
 
     /// The routes matching `spec`.
     pub fn routes_matching(&self, spec: &RouteSpec) -> Vec<Route> {
-        self.read(|s| s.routes_matching(spec).cloned().collect())
+        self.read(|s| s.routes_matching(spec).collect())
     }
 
     /// The first (lowest priority) route to exactly `dst` in `table`.
     pub fn route(&self, table: u32, dst: &IpNetwork) -> Option<Route> {
-        self.read(|s| s.route(table, dst).cloned())
+        self.read(|s| s.route(table, dst))
     }
 
     /// The default route of `family` in `table`.
     pub fn default_route(&self, family: u8, table: u32) -> Option<Route> {
-        self.read(|s| s.default_route(family, table).cloned())
+        self.read(|s| s.default_route(family, table))
     }
 
     /// Longest-prefix match of `addr` in `table` (see [`State::lookup`]).
     pub fn lookup(&self, table: u32, addr: &IpAddress) -> Option<Route> {
-        self.read(|s| s.lookup(table, addr).cloned())
+        self.read(|s| s.lookup(table, addr))
     }
 
     /// Every neighbour entry.

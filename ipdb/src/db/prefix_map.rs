@@ -108,26 +108,36 @@ impl<K: PrefixBits, V> PrefixMap<K, V> {
             .get_mut(&bits.masked(len))
     }
 
-    /// The value at `bits/len`, inserted with `make` first when absent.
-    /// `None` when `len` is longer than the family's width.
+    /// The value at `bits/len`, inserted with `make` first when absent
+    /// (one probe). `None` when `len` is longer than the family's width.
     pub fn entry_or_insert_with(
         &mut self,
         bits: K,
         len: u8,
         make: impl FnOnce() -> V,
     ) -> Option<&mut V> {
+        self.entry(bits, len, make).map(|(v, _)| v)
+    }
+
+    /// Like [`PrefixMap::entry_or_insert_with`], also saying whether the
+    /// value was inserted now.
+    pub fn entry(&mut self, bits: K, len: u8, make: impl FnOnce() -> V) -> Option<(&mut V, bool)> {
         let l = usize::from(len);
         if l > usize::from(K::WIDTH) {
             return None;
         }
-        let map = &mut self.by_len[l];
-        let before = map.len();
-        map.entry(bits.masked(len)).or_insert_with(make);
-        if map.len() != before {
-            self.len += 1;
-            self.mark(len);
-        }
-        self.by_len[l].get_mut(&bits.masked(len))
+        // Not empty once this returns, whichever way it goes.
+        self.present[l / 64] |= 1 << (l % 64);
+        let PrefixMap {
+            by_len, len: count, ..
+        } = self;
+        Some(match by_len[l].entry(bits.masked(len)) {
+            hashbrown::hash_map::Entry::Occupied(o) => (o.into_mut(), false),
+            hashbrown::hash_map::Entry::Vacant(v) => {
+                *count += 1;
+                (v.insert(make()), true)
+            }
+        })
     }
 
     /// Removes and returns the value at exactly `bits/len`.
@@ -172,6 +182,11 @@ impl<K: PrefixBits, V> PrefixMap<K, V> {
             .enumerate()
             .rev()
             .flat_map(|(l, m)| m.iter().map(move |(k, v)| (*k, l as u8, v)))
+    }
+
+    /// Every value, for changing in place.
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> + '_ {
+        self.by_len.iter_mut().flat_map(|m| m.values_mut())
     }
 
     /// Approximate heap bytes held by the maps themselves (not by what the

@@ -5,6 +5,7 @@
 use ipdb_core::ip::{IpAddress, IpNetwork};
 use ipdb_core::wire::uapi::AF_INET;
 
+use super::routes::RouteRef;
 use super::state::State;
 use crate::records::{Address, Link, Neighbour, Nexthop, Route, Rule};
 
@@ -115,22 +116,28 @@ impl State {
         self.addresses.iter()
     }
 
-    /// Every route, IPv4 then IPv6.
-    pub fn routes(&self) -> impl Iterator<Item = &Route> + '_ {
+    /// Every route, IPv4 then IPv6, as stored (decode with
+    /// [`RouteRef::route`]).
+    pub fn route_refs(&self) -> impl Iterator<Item = RouteRef<'_>> + '_ {
         self.routes4.iter().chain(self.routes6.iter())
     }
 
+    /// Every route, IPv4 then IPv6.
+    pub fn routes(&self) -> impl Iterator<Item = Route> + '_ {
+        self.route_refs().map(|r| r.route())
+    }
+
     /// The routes of `table` in `family`.
-    pub fn table_routes(&self, family: u8, table: u32) -> Box<dyn Iterator<Item = &Route> + '_> {
+    pub fn table_routes(&self, family: u8, table: u32) -> Box<dyn Iterator<Item = Route> + '_> {
         if family == AF_INET {
-            Box::new(self.routes4.table(table))
+            Box::new(self.routes4.table(table).map(|r| r.route()))
         } else {
-            Box::new(self.routes6.table(table))
+            Box::new(self.routes6.table(table).map(|r| r.route()))
         }
     }
 
     /// The routes to exactly `dst` in `table`, lowest priority first.
-    pub fn routes_to(&self, table: u32, dst: &IpNetwork) -> &[Route] {
+    pub fn routes_to(&self, table: u32, dst: &IpNetwork) -> Vec<Route> {
         match dst {
             IpNetwork::V4(_) => self.routes4.exact(table, dst),
             IpNetwork::V6(_) => self.routes6.exact(table, dst),
@@ -138,38 +145,36 @@ impl State {
     }
 
     /// The first route (lowest priority) to exactly `dst` in `table`.
-    pub fn route(&self, table: u32, dst: &IpNetwork) -> Option<&Route> {
-        self.routes_to(table, dst).first()
+    pub fn route(&self, table: u32, dst: &IpNetwork) -> Option<Route> {
+        self.routes_to(table, dst).into_iter().next()
     }
 
     /// Every route that matches `spec`.
-    pub fn routes_matching<'a>(
-        &'a self,
-        spec: &'a RouteSpec,
-    ) -> impl Iterator<Item = &'a Route> + 'a {
+    pub fn routes_matching<'a>(&'a self, spec: &'a RouteSpec) -> impl Iterator<Item = Route> + 'a {
         let v4 = spec.family.map_or(true, |f| f == AF_INET);
         let v6 = spec.family.map_or(true, |f| f != AF_INET);
-        let pick = move |r: &&Route| spec.matches(r);
-        let four: Box<dyn Iterator<Item = &Route>> = match (v4, spec.table) {
+        let four: Box<dyn Iterator<Item = RouteRef<'_>>> = match (v4, spec.table) {
             (false, _) => Box::new(core::iter::empty()),
             (true, Some(t)) => Box::new(self.routes4.table(t)),
             (true, None) => Box::new(self.routes4.iter()),
         };
-        let six: Box<dyn Iterator<Item = &Route>> = match (v6, spec.table) {
+        let six: Box<dyn Iterator<Item = RouteRef<'_>>> = match (v6, spec.table) {
             (false, _) => Box::new(core::iter::empty()),
             (true, Some(t)) => Box::new(self.routes6.table(t)),
             (true, None) => Box::new(self.routes6.iter()),
         };
-        four.chain(six).filter(pick)
+        four.chain(six)
+            .map(|r| r.route())
+            .filter(move |r| spec.matches(r))
     }
 
     /// The default route (`0.0.0.0/0` or `::/0`) of `family` in `table`
     /// with the lowest priority.
-    pub fn default_route(&self, family: u8, table: u32) -> Option<&Route> {
+    pub fn default_route(&self, family: u8, table: u32) -> Option<Route> {
         if family == AF_INET {
-            self.routes4.lookup_exact_default(table)
+            self.routes4.default_route(table)
         } else {
-            self.routes6.lookup_exact_default(table)
+            self.routes6.default_route(table)
         }
     }
 
@@ -177,20 +182,23 @@ impl State {
     /// would choose there (most specific prefix, then lowest priority,
     /// routes with a TOS left out as for a lookup without TOS). A
     /// multipath route comes with all its hops.
-    pub fn lookup(&self, table: u32, addr: &IpAddress) -> Option<&Route> {
+    pub fn lookup(&self, table: u32, addr: &IpAddress) -> Option<Route> {
         match addr {
             IpAddress::V4(_) => self.routes4.lookup(table, addr),
             IpAddress::V6(_) => self.routes6.lookup(table, addr),
         }
+        .map(|r| r.route())
     }
 
-    /// Longest-prefix match of an IPv4 address given as its `u32`.
-    pub fn lookup_v4(&self, table: u32, addr: u32) -> Option<&Route> {
+    /// Longest-prefix match of an IPv4 address given as its `u32`,
+    /// without decoding the route (see [`RouteRef::route`]).
+    pub fn lookup_v4(&self, table: u32, addr: u32) -> Option<RouteRef<'_>> {
         self.routes4.lookup_bits(table, addr)
     }
 
-    /// Longest-prefix match of an IPv6 address given as its `u128`.
-    pub fn lookup_v6(&self, table: u32, addr: u128) -> Option<&Route> {
+    /// Longest-prefix match of an IPv6 address given as its `u128`,
+    /// without decoding the route.
+    pub fn lookup_v6(&self, table: u32, addr: u128) -> Option<RouteRef<'_>> {
         self.routes6.lookup_bits(table, addr)
     }
 

@@ -1,15 +1,22 @@
 //! [`RouteTables`]: the routes of one address family, every table, indexed
 //! by table and prefix for exact and longest-prefix lookups.
+//!
+//! Routes are kept as the kernel sent them: the message bytes, one after
+//! the other in one arena per table, decoded into a [`Route`] record only
+//! when read (with the same decoder as everywhere else). A route then costs
+//! about its message (60-80 bytes for a plain IPv4 route) plus a slot in
+//! its prefix map (a key and a 4-byte offset), instead of a 448-byte
+//! record and an allocation; loading a million routes is a copy and a hash
+//! insert each, which keeps a ready database close to the raw dump's time.
 
 use hashbrown::HashMap;
 use ipdb_core::ip::{IpAddress, IpNetwork};
+use ipdb_core::wire::route::RouteRepr;
+use ipdb_core::wire::uapi::{AF_INET, AF_INET6, RTM_F_CLONED};
+use ipdb_core::wire::Message;
 
 use super::prefix_map::{PrefixBits, PrefixMap};
 use crate::records::Route;
-
-/// The routes at one prefix of one table, lowest priority first (then in
-/// the order they arrived). Usually one.
-pub type Bucket = Vec<Route>;
 
 /// Whether `a` and `b` are the same kernel route: same table, family and
 /// destination (the caller's bucket already is), and the same TOS,
@@ -57,30 +64,204 @@ pub fn only_via_link(r: &Route, index: u32) -> bool {
     }
 }
 
-/// The routes of one family, by table then prefix.
-#[derive(Debug, Clone, Default)]
-pub struct RouteTables<K: PrefixBits> {
-    tables: HashMap<u32, PrefixMap<K, Bucket>>,
-    /// How many routes use each link (output interface or a hop), so
-    /// that "does anything go through this link" needs no scan.
-    by_link: HashMap<u32, u32>,
-    len: usize,
+/// Decodes stored route bytes (they decoded when they were stored).
+fn decode(msg: &[u8]) -> Option<Route> {
+    let m = Message::parse(msg).ok()?;
+    Route::from_repr(&RouteRepr::parse(&m).ok()?)
 }
 
-/// Every link a route sends through (a link may repeat).
-fn links_of(r: &Route) -> impl Iterator<Item = u32> + '_ {
-    r.oif.into_iter().chain(r.multipath.iter().map(|h| h.oif))
+/// Offset of `rtm_tos` in a route message (after the 16-byte header).
+const TOS_AT: usize = 16 + 3;
+
+/// A stored route: where its message bytes are. Finding one (a lookup)
+/// does not touch the bytes; reading it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteRef<'a> {
+    arena: &'a [u8],
+    off: u32,
+}
+
+impl<'a> RouteRef<'a> {
+    /// The route's `RTM_NEWROUTE` message as the kernel sent it.
+    pub fn bytes(&self) -> &'a [u8] {
+        let o = self.off as usize + 4;
+        &self.arena[o..o + msg_len(self.arena, self.off)]
+    }
+
+    /// The route as a record.
+    pub fn route(&self) -> Route {
+        // Only bytes that decoded to a route are ever stored.
+        decode(self.bytes()).expect("stored route bytes decode")
+    }
+
+    /// `rtm_tos`.
+    pub fn tos(&self) -> u8 {
+        self.arena[self.off as usize + 4 + TOS_AT]
+    }
+}
+
+/// Where the routes of one prefix start in the arena.
+#[derive(Debug, Clone, Copy)]
+struct Head {
+    first: u32,
+    /// The first route of the chain without a TOS (what a lookup without
+    /// TOS picks here), or [`NIL`]: kept here so that a lookup reads the
+    /// prefix map and nothing else.
+    best: u32,
+}
+
+/// No next entry.
+const NIL: u32 = u32::MAX;
+
+/// The routes of one table: prefix maps into an arena of entries, each
+/// `[next: u32][message]`, chained per prefix in priority order.
+#[derive(Debug, Clone)]
+struct Table<K: PrefixBits> {
+    prefixes: PrefixMap<K, Head>,
+    arena: Vec<u8>,
+    routes: usize,
+    /// Bytes of entries no longer chained (compacted away when they
+    /// outweigh the live ones).
+    garbage: usize,
+}
+
+impl<K: PrefixBits> Default for Table<K> {
+    fn default() -> Self {
+        Table {
+            prefixes: PrefixMap::new(),
+            arena: Vec::new(),
+            routes: 0,
+            garbage: 0,
+        }
+    }
+}
+
+fn msg_len(arena: &[u8], off: u32) -> usize {
+    let o = off as usize + 4;
+    u32::from_ne_bytes(arena[o..o + 4].try_into().expect("4 bytes")) as usize
+}
+
+fn entry_len(arena: &[u8], off: u32) -> usize {
+    4 + msg_len(arena, off).next_multiple_of(4)
+}
+
+impl<K: PrefixBits> Table<K> {
+    fn next(&self, off: u32) -> u32 {
+        let o = off as usize;
+        u32::from_ne_bytes(self.arena[o..o + 4].try_into().expect("4 bytes"))
+    }
+
+    fn set_next(&mut self, off: u32, next: u32) {
+        let o = off as usize;
+        self.arena[o..o + 4].copy_from_slice(&next.to_ne_bytes());
+    }
+
+    fn get(&self, off: u32) -> RouteRef<'_> {
+        RouteRef {
+            arena: &self.arena,
+            off,
+        }
+    }
+
+    fn push(&mut self, msg: &[u8]) -> u32 {
+        let off = self.arena.len() as u32;
+        self.arena.extend_from_slice(&NIL.to_ne_bytes());
+        self.arena.extend_from_slice(msg);
+        self.arena.resize(self.arena.len().next_multiple_of(4), 0);
+        off
+    }
+
+    fn chain(&self, first: u32) -> impl Iterator<Item = (u32, RouteRef<'_>)> + '_ {
+        let mut at = first;
+        core::iter::from_fn(move || {
+            if at == NIL {
+                return None;
+            }
+            let here = at;
+            at = self.next(here);
+            Some((here, self.get(here)))
+        })
+    }
+
+    /// Chains `offs` in that order under the prefix (or drops the prefix).
+    fn relink(&mut self, bits: K, len: u8, offs: &[u32]) {
+        for w in offs.windows(2) {
+            self.set_next(w[0], w[1]);
+        }
+        match (offs.first(), offs.last()) {
+            (Some(&first), Some(&last)) => {
+                self.set_next(last, NIL);
+                let best = offs
+                    .iter()
+                    .copied()
+                    .find(|o| self.get(*o).tos() == 0)
+                    .unwrap_or(NIL);
+                if let Some(h) = self
+                    .prefixes
+                    .entry_or_insert_with(bits, len, || Head { first, best })
+                {
+                    *h = Head { first, best };
+                }
+            }
+            _ => {
+                self.prefixes.remove(bits, len);
+            }
+        }
+    }
+
+    fn forget(&mut self, off: u32) {
+        self.garbage += entry_len(&self.arena, off);
+    }
+
+    /// Rewrites the arena without the entries no longer chained, when they
+    /// take more room than the live ones.
+    fn maybe_compact(&mut self) {
+        if self.garbage < 64 << 10 || self.garbage < self.arena.len() / 2 {
+            return;
+        }
+        let mut fresh = Vec::with_capacity(self.arena.len() - self.garbage);
+        let old = core::mem::take(&mut self.arena);
+        for h in self.prefixes.values_mut() {
+            let mut at = h.first;
+            let mut prev: Option<usize> = None;
+            while at != NIL {
+                let len = entry_len(&old, at);
+                let o = at as usize;
+                let new_off = fresh.len();
+                if at == h.best {
+                    h.best = new_off as u32;
+                }
+                fresh.extend_from_slice(&old[o..o + len]);
+                match prev {
+                    None => h.first = new_off as u32,
+                    Some(p) => fresh[p..p + 4].copy_from_slice(&(new_off as u32).to_ne_bytes()),
+                }
+                prev = Some(new_off);
+                at = u32::from_ne_bytes(old[o..o + 4].try_into().expect("4 bytes"));
+            }
+            if let Some(p) = prev {
+                fresh[p..p + 4].copy_from_slice(&NIL.to_ne_bytes());
+            }
+        }
+        self.arena = fresh;
+        self.garbage = 0;
+    }
 }
 
 /// The prefix bits of a route's destination.
 pub trait RouteKey: PrefixBits {
+    /// The family (`AF_INET`, `AF_INET6`).
+    const FAMILY: u8;
     /// The bits of `dst` when it has this family.
     fn of_network(dst: &IpNetwork) -> Option<Self>;
     /// The bits of `a` when it has this family.
     fn of_address(a: &IpAddress) -> Option<Self>;
+    /// The bits of a wire address of this family.
+    fn of_ip(a: core::net::IpAddr) -> Option<Self>;
 }
 
 impl RouteKey for u32 {
+    const FAMILY: u8 = AF_INET;
     fn of_network(dst: &IpNetwork) -> Option<u32> {
         match dst {
             IpNetwork::V4(n) => Some(n.network_address().to_u32()),
@@ -93,9 +274,16 @@ impl RouteKey for u32 {
             IpAddress::V6(_) => None,
         }
     }
+    fn of_ip(a: core::net::IpAddr) -> Option<u32> {
+        match a {
+            core::net::IpAddr::V4(a) => Some(u32::from(a)),
+            core::net::IpAddr::V6(_) => None,
+        }
+    }
 }
 
 impl RouteKey for u128 {
+    const FAMILY: u8 = AF_INET6;
     fn of_network(dst: &IpNetwork) -> Option<u128> {
         match dst {
             IpNetwork::V6(n) => Some(n.network_address().to_u128()),
@@ -108,14 +296,37 @@ impl RouteKey for u128 {
             IpAddress::V4(_) => None,
         }
     }
+    fn of_ip(a: core::net::IpAddr) -> Option<u128> {
+        match a {
+            core::net::IpAddr::V6(a) => Some(u128::from(a)),
+            core::net::IpAddr::V4(_) => None,
+        }
+    }
 }
 
-/// The route the kernel would pick among those of one prefix: the lowest
-/// priority among the routes without a TOS (a lookup without TOS only
-/// matches those).
-fn best(bucket: &Bucket) -> Option<&Route> {
-    // Buckets are kept sorted by priority.
-    bucket.iter().find(|r| r.tos == 0)
+/// Every link a route sends through (a link may repeat).
+fn links_of(r: &Route) -> impl Iterator<Item = u32> + '_ {
+    r.oif.into_iter().chain(r.multipath.iter().map(|h| h.oif))
+}
+
+/// The routes of one family, by table then prefix.
+#[derive(Debug, Clone)]
+pub struct RouteTables<K: PrefixBits> {
+    tables: HashMap<u32, Table<K>>,
+    /// How many routes use each link (output interface or a hop), so
+    /// that "does anything go through this link" needs no scan.
+    by_link: HashMap<u32, u32>,
+    len: usize,
+}
+
+impl<K: PrefixBits> Default for RouteTables<K> {
+    fn default() -> Self {
+        RouteTables {
+            tables: HashMap::new(),
+            by_link: HashMap::new(),
+            len: 0,
+        }
+    }
 }
 
 impl<K: RouteKey> RouteTables<K> {
@@ -126,9 +337,7 @@ impl<K: RouteKey> RouteTables<K> {
 
     /// The table ids that hold routes, with their route counts.
     pub fn table_counts(&self) -> impl Iterator<Item = (u32, usize)> + '_ {
-        self.tables
-            .iter()
-            .map(|(t, m)| (*t, m.iter().map(|(_, _, b)| b.len()).sum()))
+        self.tables.iter().map(|(t, m)| (*t, m.routes))
     }
 
     /// Whether any route uses link `index`.
@@ -136,153 +345,216 @@ impl<K: RouteKey> RouteTables<K> {
         self.by_link.contains_key(&index)
     }
 
-    fn count_links(by_link: &mut HashMap<u32, u32>, r: &Route, add: bool) {
-        for l in links_of(r) {
-            if add {
-                *by_link.entry(l).or_default() += 1;
-            } else if let Some(n) = by_link.get_mut(&l) {
-                *n -= 1;
-                if *n == 0 {
-                    by_link.remove(&l);
-                }
+    fn count_link(&mut self, l: u32, add: bool) {
+        if add {
+            *self.by_link.entry(l).or_default() += 1;
+        } else if let Some(n) = self.by_link.get_mut(&l) {
+            *n -= 1;
+            if *n == 0 {
+                self.by_link.remove(&l);
             }
         }
     }
 
-    fn bucket(&self, r: &Route) -> Option<&Bucket> {
-        let bits = K::of_network(&r.dst)?;
-        self.tables.get(&r.table)?.get(bits, r.dst.prefixlen())
+    fn count_links(&mut self, r: &Route, add: bool) {
+        for l in links_of(r) {
+            self.count_link(l, add);
+        }
     }
 
     /// The stored route that is the same kernel route as `r`.
-    pub fn find(&self, r: &Route) -> Option<&Route> {
-        self.bucket(r)?.iter().find(|x| same_route(x, r))
+    pub fn find(&self, r: &Route) -> Option<Route> {
+        let bits = K::of_network(&r.dst)?;
+        let t = self.tables.get(&r.table)?;
+        let h = t.prefixes.get(bits, r.dst.prefixlen())?;
+        t.chain(h.first)
+            .map(|(_, x)| x.route())
+            .find(|x| same_route(x, r))
     }
 
-    /// Inserts `r` or updates the same route; with `replace`
-    /// (`NLM_F_REPLACE`) first takes out the routes it replaces. Returns
-    /// the routes taken out or updated (the old values), or `None` when
-    /// `r` is not of this family.
-    pub fn upsert(&mut self, r: Route, replace: bool) -> Option<Vec<Route>> {
-        let bits = K::of_network(&r.dst)?;
-        let len = r.dst.prefixlen();
-        let map = self.tables.entry(r.table).or_default();
-        let bucket = map.entry_or_insert_with(bits, len, Vec::new)?;
-        let mut old = Vec::new();
-        if let Some(i) = bucket.iter().position(|x| same_route(x, &r)) {
-            old.push(bucket.remove(i));
-        } else if replace {
-            let mut i = 0;
-            while i < bucket.len() {
-                if replaces(&r, &bucket[i]) {
-                    old.push(bucket.remove(i));
-                } else {
-                    i += 1;
+    /// Stores a dumped route message (decoding only what indexing needs
+    /// unless its prefix already holds routes). Returns `false` for what
+    /// the database does not keep (clones, other families, bad lengths).
+    pub fn load_message(&mut self, m: &Message<'_>, ignore: &[u32]) -> bool {
+        let Ok(repr) = RouteRepr::parse(m) else {
+            return false;
+        };
+        let h = &repr.header;
+        if h.family != K::FAMILY || h.flags & RTM_F_CLONED != 0 || h.dst_len > K::WIDTH {
+            return false;
+        }
+        let table = repr.table();
+        if ignore.contains(&table) {
+            return true;
+        }
+        let bits = match repr.attrs.dst {
+            Some(a) => match K::of_ip(a) {
+                Some(b) => b.masked(h.dst_len),
+                None => return false,
+            },
+            None => K::ZERO,
+        };
+        let t = self.tables.entry(table).or_default();
+        let off = t.arena.len() as u32;
+        let best = if h.tos == 0 { off } else { NIL };
+        match t
+            .prefixes
+            .entry(bits, h.dst_len, || Head { first: off, best })
+        {
+            Some((_, true)) => {
+                t.push(m.bytes());
+                t.routes += 1;
+            }
+            // Rare in a dump: routes sharing a prefix need the full rules.
+            _ => {
+                return match Route::from_repr(&repr) {
+                    Some(r) => self.upsert(&r, m.bytes(), false).is_some(),
+                    None => false,
                 }
             }
         }
-        for o in &old {
-            Self::count_links(&mut self.by_link, o, false);
+        self.len += 1;
+        if let Some(oif) = repr.attrs.oif {
+            self.count_link(oif, true);
         }
-        Self::count_links(&mut self.by_link, &r, true);
+        for hop in repr.multipath.iter().flat_map(|mp| mp.iter()).flatten() {
+            self.count_link(hop.ifindex as u32, true);
+        }
+        true
+    }
+
+    /// Inserts `r` (whose message is `msg`) or updates the same route;
+    /// with `replace` (`NLM_F_REPLACE`) first takes out the routes it
+    /// replaces. Returns the routes taken out or updated (old values), or
+    /// `None` when `r` is not of this family.
+    pub fn upsert(&mut self, r: &Route, msg: &[u8], replace: bool) -> Option<Vec<Route>> {
+        let bits = K::of_network(&r.dst)?;
+        let len = r.dst.prefixlen();
+        let t = self.tables.entry(r.table).or_default();
+        let mut chain: Vec<(u32, Route)> = match t.prefixes.get(bits, len) {
+            Some(h) => t.chain(h.first).map(|(o, x)| (o, x.route())).collect(),
+            None => Vec::new(),
+        };
+        let mut old = Vec::new();
+        if let Some(i) = chain.iter().position(|(_, x)| same_route(x, r)) {
+            old.push(chain.remove(i));
+        } else if replace {
+            let (gone, kept): (Vec<_>, Vec<_>) =
+                chain.into_iter().partition(|(_, x)| replaces(r, x));
+            old = gone;
+            chain = kept;
+        }
+        for (o, _) in &old {
+            t.forget(*o);
+        }
+        let off = t.push(msg);
         let prio = r.priority.unwrap_or(0);
-        let at = bucket.partition_point(|x| x.priority.unwrap_or(0) <= prio);
-        // Buckets hold one route nearly always; a plain push would reserve
-        // room for four.
-        bucket.reserve_exact(1);
-        bucket.insert(at, r);
+        let at = chain.partition_point(|(_, x)| x.priority.unwrap_or(0) <= prio);
+        chain.insert(at, (off, r.clone()));
+        let offs: Vec<u32> = chain.iter().map(|(o, _)| *o).collect();
+        t.relink(bits, len, &offs);
+        t.routes = t.routes + 1 - old.len();
+        t.maybe_compact();
         self.len = self.len + 1 - old.len();
-        Some(old)
+        for (_, o) in &old {
+            self.count_links(o, false);
+        }
+        self.count_links(r, true);
+        Some(old.into_iter().map(|(_, x)| x).collect())
     }
 
     /// Removes the route that is the same kernel route as `r`.
     pub fn remove(&mut self, r: &Route) -> Option<Route> {
         let bits = K::of_network(&r.dst)?;
         let len = r.dst.prefixlen();
-        let map = self.tables.get_mut(&r.table)?;
-        let bucket = map.get_mut(bits, len)?;
-        let i = bucket.iter().position(|x| same_route(x, r))?;
-        let gone = bucket.remove(i);
-        Self::count_links(&mut self.by_link, &gone, false);
-        if bucket.is_empty() {
-            map.remove(bits, len);
-            if map.is_empty() {
-                self.tables.remove(&r.table);
-            }
+        let t = self.tables.get_mut(&r.table)?;
+        let h = *t.prefixes.get(bits, len)?;
+        let mut chain: Vec<(u32, Route)> = t.chain(h.first).map(|(o, x)| (o, x.route())).collect();
+        let i = chain.iter().position(|(_, x)| same_route(x, r))?;
+        let (off, gone) = chain.remove(i);
+        t.forget(off);
+        let offs: Vec<u32> = chain.iter().map(|(o, _)| *o).collect();
+        t.relink(bits, len, &offs);
+        t.routes -= 1;
+        t.maybe_compact();
+        if t.routes == 0 {
+            self.tables.remove(&r.table);
         }
         self.len -= 1;
+        self.count_links(&gone, false);
         Some(gone)
     }
 
     /// Removes every route for which `pred` says yes and returns them.
     pub fn remove_where(&mut self, mut pred: impl FnMut(&Route) -> bool) -> Vec<Route> {
-        let doomed: Vec<Route> = self.iter().filter(|r| pred(r)).cloned().collect();
+        let doomed: Vec<Route> = self.iter().map(|x| x.route()).filter(|r| pred(r)).collect();
         for r in &doomed {
             self.remove(r);
         }
         doomed
     }
 
-    /// Every route (tables, prefixes and buckets in no particular order).
-    pub fn iter(&self) -> impl Iterator<Item = &Route> + '_ {
-        self.tables
-            .values()
-            .flat_map(|m| m.iter().flat_map(|(_, _, b)| b.iter()))
+    /// Every stored route (tables and prefixes in no particular order).
+    pub fn iter(&self) -> impl Iterator<Item = RouteRef<'_>> + '_ {
+        self.tables.values().flat_map(Self::table_iter)
+    }
+
+    fn table_iter(t: &Table<K>) -> impl Iterator<Item = RouteRef<'_>> + '_ {
+        t.prefixes
+            .iter()
+            .flat_map(move |(_, _, h)| t.chain(h.first).map(|(_, x)| x))
     }
 
     /// The routes of `table`.
-    pub fn table(&self, table: u32) -> impl Iterator<Item = &Route> + '_ {
+    pub fn table(&self, table: u32) -> impl Iterator<Item = RouteRef<'_>> + '_ {
         self.tables
             .get(&table)
             .into_iter()
-            .flat_map(|m| m.iter().flat_map(|(_, _, b)| b.iter()))
+            .flat_map(Self::table_iter)
     }
 
     /// The routes to exactly `dst` in `table`, lowest priority first.
-    pub fn exact(&self, table: u32, dst: &IpNetwork) -> &[Route] {
-        K::of_network(dst)
-            .and_then(|bits| self.tables.get(&table)?.get(bits, dst.prefixlen()))
-            .map_or(&[], |b| b.as_slice())
+    pub fn exact(&self, table: u32, dst: &IpNetwork) -> Vec<Route> {
+        let Some(bits) = K::of_network(dst) else {
+            return Vec::new();
+        };
+        let Some(t) = self.tables.get(&table) else {
+            return Vec::new();
+        };
+        match t.prefixes.get(bits, dst.prefixlen()) {
+            Some(h) => t.chain(h.first).map(|(_, x)| x.route()).collect(),
+            None => Vec::new(),
+        }
     }
 
     /// The lowest-priority default route (prefix length 0) of `table`.
-    pub fn lookup_exact_default(&self, table: u32) -> Option<&Route> {
-        self.tables.get(&table)?.get(K::ZERO, 0)?.first()
+    pub fn default_route(&self, table: u32) -> Option<Route> {
+        let t = self.tables.get(&table)?;
+        let h = t.prefixes.get(K::ZERO, 0)?;
+        t.chain(h.first).next().map(|(_, x)| x.route())
     }
 
-    /// Longest-prefix match of `addr` in `table`: the most specific prefix
-    /// that has a route without TOS, and there the lowest priority; a
-    /// multipath route comes with its hops.
-    pub fn lookup(&self, table: u32, addr: &IpAddress) -> Option<&Route> {
-        let bits = K::of_address(addr)?;
-        self.lookup_bits(table, bits)
+    /// Longest-prefix match of `addr` in `table` (see
+    /// [`RouteTables::lookup_bits`]).
+    pub fn lookup(&self, table: u32, addr: &IpAddress) -> Option<RouteRef<'_>> {
+        self.lookup_bits(table, K::of_address(addr)?)
     }
 
-    /// [`RouteTables::lookup`] on raw address bits.
-    pub fn lookup_bits(&self, table: u32, bits: K) -> Option<&Route> {
-        let map = self.tables.get(&table)?;
-        map.longest_match(bits, |b| best(b).is_some())
-            .and_then(|(_, b)| best(b))
+    /// Longest-prefix match in `table`: the most specific prefix that has
+    /// a route without TOS (a lookup without TOS only matches those), and
+    /// there the lowest priority; a multipath route comes with its hops.
+    pub fn lookup_bits(&self, table: u32, bits: K) -> Option<RouteRef<'_>> {
+        let t = self.tables.get(&table)?;
+        let (_, h) = t.prefixes.longest_match(bits, |h| h.best != NIL)?;
+        Some(t.get(h.best))
     }
 
-    /// Approximate bytes held (index and records, records counted at
-    /// their inline size plus their hop lists).
+    /// Approximate bytes held (prefix maps and arenas).
     pub fn heap_bytes(&self) -> usize {
-        let route = core::mem::size_of::<Route>();
-        let hop = core::mem::size_of::<crate::records::RouteHop>();
         self.tables
             .values()
-            .map(|m| {
-                m.heap_bytes()
-                    + m.iter()
-                        .map(|(_, _, b)| {
-                            b.capacity() * route
-                                + b.iter()
-                                    .map(|r| r.multipath.capacity() * hop)
-                                    .sum::<usize>()
-                        })
-                        .sum::<usize>()
-            })
-            .sum()
+            .map(|t| t.prefixes.heap_bytes() + t.arena.len())
+            .sum::<usize>()
+            + self.by_link.capacity() * 9
     }
 }

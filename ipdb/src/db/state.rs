@@ -7,19 +7,25 @@ use ipdb_core::ip::IpAddress;
 use ipdb_core::wire::uapi::{AF_BRIDGE, AF_INET, AF_INET6, IFF_LOWER_UP};
 use ipdb_core::wire::HwAddr;
 
+use ipdb_core::wire::uapi::RTM_NEWROUTE;
+use ipdb_core::wire::Message;
+
 use super::event::{Event, Object, ObjectKind};
 use super::parts::Parts;
 use super::routes::{only_via_link, uses_link, RouteTables};
+use super::sync::decode;
 use crate::records::{Address, Link, Neighbour, Nexthop, Route, Rule};
 
 /// One change from the kernel, decoded: an `RTM_NEW*` or an `RTM_DEL*`.
 #[derive(Debug, Clone)]
 pub(crate) enum Change {
-    /// `RTM_NEW*`; `replace` is `NLM_F_REPLACE`, `append` `NLM_F_APPEND`.
+    /// `RTM_NEW*`; `replace` is `NLM_F_REPLACE`, `append` `NLM_F_APPEND`;
+    /// `raw` the message (kept for routes, which are stored as bytes).
     New {
         object: Object,
         replace: bool,
         append: bool,
+        raw: Vec<u8>,
     },
     /// `RTM_DEL*`.
     Del(Object),
@@ -281,19 +287,40 @@ impl State {
     }
 
     /// An empty state, outside any database: for building one offline
-    /// (replaying a capture, tests, benches) with [`State::insert`].
+    /// (replaying captured messages, tests, benches) with
+    /// [`State::insert_message`].
     pub fn detached() -> State {
         State::default()
     }
 
-    /// Adds (or updates) one object the way a dump does: no events, no
-    /// inference. Routes of ignored tables are dropped.
-    pub fn insert(&mut self, object: Object) {
-        self.load(object)
+    /// Adds (or updates) the object of one `RTM_NEW*` message the way a
+    /// dump does: no events, no inference. Returns whether the database
+    /// keeps such an object.
+    pub fn insert_message(&mut self, msg: &[u8]) -> Result<bool, ipdb_core::wire::Error> {
+        self.load_message(&Message::parse(msg)?)
     }
 
-    /// Adds one dumped object, without events or inference.
-    pub(crate) fn load(&mut self, object: Object) {
+    /// Adds one dumped message, without events or inference. Routes go
+    /// in as bytes, decoded only as far as indexing needs.
+    pub(crate) fn load_message(&mut self, m: &Message<'_>) -> Result<bool, ipdb_core::wire::Error> {
+        if m.kind() == RTM_NEWROUTE {
+            let ignore = &self.ignore_tables;
+            return Ok(match m.payload().first() {
+                Some(&AF_INET) => self.routes4.load_message(m, ignore),
+                Some(&AF_INET6) => self.routes6.load_message(m, ignore),
+                _ => false,
+            });
+        }
+        match decode(m)? {
+            Some(Change::New { object, .. }) => {
+                self.load(object);
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    fn load(&mut self, object: Object) {
         match object {
             Object::Link(l) => {
                 self.links.upsert(l);
@@ -301,14 +328,8 @@ impl State {
             Object::Address(a) => {
                 self.addresses.upsert(a);
             }
-            Object::Route(r) => {
-                if !self.ignore_tables.contains(&r.table) {
-                    match r.family {
-                        AF_INET => self.routes4.upsert(r, false),
-                        _ => self.routes6.upsert(r, false),
-                    };
-                }
-            }
+            // Routes come in through `load_message`, as bytes.
+            Object::Route(_) => {}
             Object::Neighbour(n) => {
                 self.neigh_map(&n).insert(NeighbourKey::of(&n), n);
             }
@@ -330,7 +351,8 @@ impl State {
                 object,
                 replace,
                 append,
-            } => self.apply_new(object, replace, append, out, fx),
+                raw,
+            } => self.apply_new(object, replace, append, &raw, out, fx),
             Change::Del(object) => self.apply_del(object, out, fx),
         }
     }
@@ -340,6 +362,7 @@ impl State {
         object: Object,
         replace: bool,
         append: bool,
+        raw: &[u8],
         out: &mut Vec<Event>,
         fx: &mut Effects,
     ) {
@@ -386,8 +409,8 @@ impl State {
                     fx.redump |= Parts::ROUTES6;
                 }
                 let old = match r.family {
-                    AF_INET => self.routes4.upsert(r.clone(), replace),
-                    _ => self.routes6.upsert(r.clone(), replace),
+                    AF_INET => self.routes4.upsert(r, raw, replace),
+                    _ => self.routes6.upsert(r, raw, replace),
                 };
                 old.unwrap_or_default()
                     .into_iter()
@@ -599,8 +622,8 @@ impl State {
             .map(Object::Link)
             .chain(self.addresses.iter().cloned().map(Object::Address))
             .chain(self.nexthops.values().cloned().map(Object::Nexthop))
-            .chain(self.routes4.iter().cloned().map(Object::Route))
-            .chain(self.routes6.iter().cloned().map(Object::Route))
+            .chain(self.routes4.iter().map(|r| Object::Route(r.route())))
+            .chain(self.routes6.iter().map(|r| Object::Route(r.route())))
             .chain(self.neighbours.values().cloned().map(Object::Neighbour))
             .chain(self.fdb.values().cloned().map(Object::Neighbour))
             .chain(self.rules.iter().cloned().map(Object::Rule))
@@ -657,21 +680,21 @@ impl State {
         }
         if part.contains(Parts::ROUTES4) {
             diff(
-                self.routes4.iter(),
-                other.routes4.iter(),
+                self.routes4.iter().map(|r| r.route()),
+                other.routes4.iter().map(|r| r.route()),
                 |r| self.routes4.find(r),
                 |r| other.routes4.find(r),
-                |r| Object::Route(r.clone()),
+                Object::Route,
                 out,
             );
         }
         if part.contains(Parts::ROUTES6) {
             diff(
-                self.routes6.iter(),
-                other.routes6.iter(),
+                self.routes6.iter().map(|r| r.route()),
+                other.routes6.iter().map(|r| r.route()),
                 |r| self.routes6.find(r),
                 |r| other.routes6.find(r),
-                |r| Object::Route(r.clone()),
+                Object::Route,
                 out,
             );
         }

@@ -94,10 +94,15 @@ pub(crate) fn decode(msg: &Message<'_>) -> Result<Option<Change>, wire::Error> {
     };
     let flags = msg.header().flags;
     Ok(Some(if new {
+        let raw = match object {
+            Object::Route(_) => msg.bytes().to_vec(),
+            _ => Vec::new(),
+        };
         Change::New {
             object,
             replace: flags & NLM_F_REPLACE != 0,
             append: flags & NLM_F_APPEND != 0,
+            raw,
         }
     } else {
         Change::Del(object)
@@ -249,11 +254,11 @@ impl Engine {
             let mut bad = None;
             let ignore = self.ignore_tables.clone();
             let r = self.requests.dump(&mut self.req[..n], |ev| match ev {
-                DumpEvent::Message(m) => match decode(&m) {
-                    Ok(Some(Change::New { object, .. })) => into.load(object),
-                    Ok(_) => {}
-                    Err(e) => bad = bad.or(Some(e)),
-                },
+                DumpEvent::Message(m) => {
+                    if let Err(e) = into.load_message(&m) {
+                        bad = bad.or(Some(e));
+                    }
+                }
                 DumpEvent::Restart => {
                     into.take_part(&mut State::new(&ignore), part);
                     bad = None;
