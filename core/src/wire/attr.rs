@@ -281,6 +281,7 @@ impl Eq for Attrs<'_> {}
 impl<'a> Iterator for Attrs<'a> {
     type Item = Result<Attr<'a>, Error>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         let rest = self.data.get(self.pos..).filter(|r| !r.is_empty())?;
         let at = self.base + self.pos;

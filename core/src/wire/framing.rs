@@ -313,6 +313,7 @@ impl<'a> Messages<'a> {
 impl<'a> Iterator for Messages<'a> {
     type Item = Result<Message<'a>, Error>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         let rest = self.data.get(self.pos..).filter(|r| !r.is_empty())?;
         let at = self.pos;
