@@ -440,3 +440,16 @@ fn bridge_vlans_from_af_spec() {
     let vids: Vec<u16> = l.bridge_vlans().map(|v| v.vid).collect();
     assert_eq!(vids, [1, 100]);
 }
+
+#[test]
+fn parse_into_a_reused_repr_equals_parse() {
+    let data = fixtures::load("link_dump");
+    let mut reused = LinkRepr::default();
+    for m in Messages::new(&data)
+        .map(Result::unwrap)
+        .filter(|m| m.kind() == RTM_NEWLINK)
+    {
+        reused.parse_into(&m).unwrap();
+        assert_eq!(reused, LinkRepr::parse(&m).unwrap());
+    }
+}

@@ -203,3 +203,26 @@ fn via_encoding() {
     assert_eq!(Via::decode(&out), Some(v));
     assert_eq!(Via::decode(&out[..17]), None);
 }
+
+#[test]
+fn parse_into_a_reused_repr_equals_parse() {
+    let data = fixtures::load("route4_dump");
+    let mut reused = RouteRepr::default();
+    for m in Messages::new(&data)
+        .map(Result::unwrap)
+        .filter(|m| m.kind() == RTM_NEWROUTE)
+    {
+        reused.parse_into(&m).unwrap();
+        // Nothing of the previous (often richer) route survives the reset.
+        assert_eq!(reused, RouteRepr::parse(&m).unwrap());
+    }
+    // A message of another type is refused and says so.
+    let ack = fixtures::load("ack");
+    assert_eq!(
+        reused
+            .parse_into(&Message::parse(&ack).unwrap())
+            .unwrap_err()
+            .kind,
+        ErrorKind::WrongType(NLMSG_ERROR)
+    );
+}
