@@ -443,6 +443,7 @@ pub(crate) fn rollback(
         }
     };
     refresh(ipr, resolver, &mut issues);
+    let mut retry: Vec<&Action> = Vec::new();
     // Undo, newest first; a run of one batched phase goes as one batch.
     let order: Vec<usize> = done.iter().rev().copied().collect();
     let mut k = 0;
@@ -465,21 +466,32 @@ pub(crate) fn rollback(
             .iter()
             .flat_map(|&i| plan.steps[i].inverse.iter())
             .collect();
+        // An inverse the kernel refuses now may need an object an older
+        // step's inverse brings back (a route through a link still down):
+        // it is tried again at the end, and reported only if it fails again.
         if phase.batched() {
             let sent = send_batch(ipr, &inverses, resolver, timeout);
-            report(&inverses, sent, &mut issues);
+            retry.extend(refused(&inverses, sent));
         } else {
             for a in inverses {
-                undo_one(ipr, a, resolver, &mut issues);
+                let mut first = Vec::new();
+                undo_one(ipr, a, resolver, &mut first);
+                if !first.is_empty() {
+                    retry.push(a);
+                }
             }
             refresh(ipr, resolver, &mut issues);
         }
         k = end;
     }
     restore_dependents(ipr, plan, pre, done, resolver, timeout, &mut issues);
+    for a in retry {
+        undo_one(ipr, a, resolver, &mut issues);
+    }
+    restore_route_order(ipr, plan, pre, resolver, timeout, &mut issues);
     let mut verified = false;
     if verify {
-        match Snapshot::read(ipr) {
+        match settled(ipr, plan, pre) {
             Ok(after) => {
                 let diffs = plan.touched.differences(pre, &after);
                 verified = diffs.is_empty();
@@ -496,6 +508,35 @@ pub(crate) fn rollback(
         }
     }
     (issues, verified)
+}
+
+/// How long the verification waits for addresses put back to finish
+/// duplicate address detection.
+const SETTLE: Duration = Duration::from_secs(3);
+
+/// The state after a rollback, once the kernel's own follow-up work is
+/// done: an IPv6 address added back is tentative (and its local route
+/// provisional) until the kernel's DAD worker has run, even on links that
+/// skip DAD, so the state is read again while a touched link has a
+/// tentative address that was not tentative before (up to [`SETTLE`]).
+fn settled(ipr: &mut IpRoute, plan: &Plan, pre: &Snapshot) -> Result<Snapshot, Error> {
+    let tentative = crate::uapi::IFA_F_TENTATIVE;
+    let was_tentative = |a: &crate::records::Address| {
+        pre.addresses
+            .iter()
+            .any(|b| b.index == a.index && b.local == a.local && b.flags & tentative != 0)
+    };
+    let until = Instant::now() + SETTLE;
+    loop {
+        let after = Snapshot::read(ipr)?;
+        let busy = after.addresses.iter().any(|a| {
+            a.flags & tentative != 0 && plan.touched.links.contains(&a.index) && !was_tentative(a)
+        });
+        if !busy || Instant::now() >= until {
+            return Ok(after);
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 /// Sends one inverse action; a recreated link's new index is remembered.
@@ -531,6 +572,18 @@ fn undo_one(
             error: Some(e),
         }),
     }
+}
+
+/// The actions of a batch the kernel refused (other than "already so").
+fn refused<'a>(actions: &[&'a Action], sent: Sent) -> Vec<&'a Action> {
+    actions
+        .iter()
+        .zip(sent.results)
+        .filter(
+            |(a, res)| matches!(res, Some((e, _)) if !e.errno().is_some_and(|n| a.already_so(n))),
+        )
+        .map(|(a, _)| *a)
+        .collect()
 }
 
 /// Adds an issue for each inverse the kernel refused (other than "already so").
@@ -622,14 +675,25 @@ fn restore_dependents(
     let sent = send_batch(ipr, &sent_addrs, resolver, timeout);
     report(&sent_addrs, sent, issues);
 
+    // Routes the kernel makes itself (connected prefixes, local and
+    // broadcast routes of addresses) come back with their addresses; sent
+    // by us they would differ (an IPv6 metric of 0 means 1024 from a user).
     let mut order = routes;
+    order.retain(|&i| pre.routes[i].protocol != crate::uapi::RTPROT_KERNEL);
     order.sort_by_key(|&i| std::cmp::Reverse(pre.routes[i].scope));
     let mut actions = Vec::new();
     for i in order {
         let r = &pre.routes[i];
+        // IPv6 refuses (EEXIST) a second route to a prefix at one metric
+        // under `NLM_F_EXCL` even through another link: append those.
+        let verb = if r.family == crate::uapi::AF_INET6 {
+            Verb::Append
+        } else {
+            Verb::Add
+        };
         match restore::route_spec(r) {
             Ok(spec) => actions.push(Action::Route {
-                verb: Verb::Add,
+                verb,
                 dev: None,
                 spec,
             }),
@@ -645,12 +709,7 @@ fn restore_dependents(
         }
         // A gateway route may have come before the route that makes its
         // gateway reachable: try the refused ones once more.
-        pending = pending
-            .into_iter()
-            .zip(sent.results)
-            .filter(|(a, res)| matches!(res, Some((e, _)) if !e.errno().is_some_and(|n| a.already_so(n))))
-            .map(|(a, _)| a)
-            .collect();
+        pending = refused(&pending, sent);
         if pending.is_empty() {
             break;
         }
@@ -675,6 +734,85 @@ fn restore_dependents(
     let acts: Vec<&Action> = actions.iter().collect();
     let sent = send_batch(ipr, &acts, resolver, timeout);
     report(&acts, sent, issues);
+}
+
+/// IPv6 keeps routes to one prefix with one metric on several links (each
+/// link's `fe80::/64`) in the order they were added, and `ip route` shows
+/// that order; a link that went down and came back has its routes added
+/// last. Where a touched link's route now stands elsewhere among its
+/// siblings than before, the routes from the first misplaced one on are
+/// deleted and added again in the order of the state before.
+fn restore_route_order(
+    ipr: &mut IpRoute,
+    plan: &Plan,
+    pre: &Snapshot,
+    resolver: &Resolver,
+    timeout: Duration,
+    issues: &mut Vec<RollbackIssue>,
+) {
+    use super::snapshot::RouteKey;
+    let touched = |r: &crate::records::Route| {
+        plan.touched
+            .links
+            .iter()
+            .any(|&i| super::snapshot::uses_link(r, i))
+    };
+    let v6 = crate::uapi::AF_INET6;
+    let mut groups: HashMap<RouteKey, Vec<&crate::records::Route>> = HashMap::new();
+    for r in pre.routes.iter().filter(|r| r.family == v6) {
+        groups.entry(RouteKey::of(r)).or_default().push(r);
+    }
+    groups.retain(|_, g| g.len() > 1 && g.iter().any(|r| touched(r)));
+    if groups.is_empty() {
+        return;
+    }
+    let now = match ipr.routes(Some(v6), None) {
+        Ok(v) => v,
+        Err(e) => {
+            issues.push(RollbackIssue {
+                what: "read the IPv6 routes to check their order".into(),
+                error: Some(e),
+            });
+            return;
+        }
+    };
+    let same = |a: &crate::records::Route, b: &crate::records::Route| {
+        a.oif == b.oif && a.gateway == b.gateway && a.kind == b.kind
+    };
+    for (key, before) in groups {
+        let after: Vec<&crate::records::Route> = now
+            .iter()
+            .filter(|r| RouteKey::of(r) == key && before.iter().any(|b| same(b, r)))
+            .collect();
+        let Some(from) =
+            (0..before.len()).find(|&i| after.get(i).is_none_or(|a| !same(before[i], a)))
+        else {
+            continue;
+        };
+        let mut actions = Vec::new();
+        for r in &before[from..] {
+            let Ok(spec) = restore::route_spec(r) else {
+                continue;
+            };
+            actions.push(Action::Route {
+                verb: Verb::Del,
+                dev: None,
+                spec: spec.clone(),
+            });
+            // Append: with `NLM_F_EXCL` IPv6 refuses a second route to
+            // the prefix at that metric even on another link.
+            actions.push(Action::Route {
+                verb: Verb::Append,
+                dev: None,
+                spec,
+            });
+        }
+        // Each delete before its own add, in order: one request at a time.
+        for a in &actions {
+            undo_one(ipr, a, &mut resolver.clone(), issues);
+        }
+        let _ = timeout;
+    }
 }
 
 /// Runs the hooks; the first veto, or every veto when `all`.

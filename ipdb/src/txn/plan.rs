@@ -559,6 +559,10 @@ impl<'a> Planner<'a> {
                     deps.routes = positions(&pre.routes, |r| {
                         r.prefsrc == Some(gone) || (r.family == family && uses_link(r, i))
                     });
+                    // The last IPv4 address of a link takes its ARP
+                    // entries (permanent ones too) with it.
+                    deps.neighbours =
+                        positions(&pre.neighbours, |n| n.index == i && n.family == family);
                 }
                 let action = Action::Address {
                     verb: Verb::Del,

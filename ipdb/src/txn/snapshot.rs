@@ -200,7 +200,9 @@ impl Touched {
                     k.src,
                     k.tos,
                     k.priority,
-                    format!("{:?}", r.gateway),
+                    r.oif,
+                    r.kind,
+                    format!("{:?}{:?}", r.gateway, r.multipath),
                 )
             });
             v.into_iter().map(|r| Object::Route(r.clone())).collect()
