@@ -273,6 +273,8 @@ fn octet(s: &[u8], i: usize) -> Option<(u32, usize)> {
 /// The first error CPython's `IPv4Address(s)` reports, in its order: `/`,
 /// empty, octet count, then each octet (empty, non-digit, length, leading
 /// zero, value).
+#[cold]
+#[inline(never)]
 fn explain(s: &[u8], base: usize) -> AddressError {
     use AddressErrorKind::*;
     let whole = |kind| AddressError::at(kind, base, base + s.len());
