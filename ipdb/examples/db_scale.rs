@@ -149,15 +149,16 @@ fn main() {
         idx[1].as_secs_f64() / raw_t.as_secs_f64()
     );
 
-    let mut ready = vec![first];
-    for _ in 0..2 {
+    let mut ready = vec![];
+    for _ in 0..3 {
+        let c = cpu();
         let t = Instant::now();
         let db = Ipdb::options()
             .netns(ns.path())
             .monitor_thread(false)
             .open()
             .unwrap();
-        ready.push(t.elapsed());
+        ready.push((cpu() - c, t.elapsed()));
         drop(db);
     }
     storm(&ns);
