@@ -1,44 +1,15 @@
-//! The network half allocates nothing: parsing, iterators, collapse,
+//! The network half of the IP math allocates nothing: parsing, iterators, collapse,
 //! summarize and exclude run under a counting allocator that must stay at
 //! zero while they work.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::fmt::Write as _;
+
+use crate::allocations;
 
 use ipdb_core::ip::{
     collapse_addresses, summarize_address_range, IpInterface, IpNetwork, Ipv4Address, Ipv4Network,
     Ipv6Address, Ipv6Network, MixedKey, TextBuf,
 };
-
-struct Counting;
-
-thread_local! {
-    static ALLOCS: Cell<usize> = const { Cell::new(0) };
-}
-
-// SAFETY: forwards to the system allocator unchanged; only counts calls.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCS.try_with(|c| c.set(c.get() + 1));
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
-
-/// Allocations made by this thread while `f` runs.
-fn allocations(f: impl FnOnce()) -> usize {
-    let before = ALLOCS.with(Cell::get);
-    f();
-    ALLOCS.with(Cell::get) - before
-}
 
 #[test]
 fn network_work_does_not_allocate() {
