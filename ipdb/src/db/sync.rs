@@ -164,6 +164,73 @@ fn requests(
     }
 }
 
+/// Bytes of dump messages handed from the receiving thread to the
+/// indexing thread at a time.
+const PIPE_BATCH: usize = 64 << 10;
+
+/// A dump whose receiving (this thread, where the kernel does its half of
+/// the work inside `recvmsg`) and indexing (a scoped thread) overlap, so
+/// that on two cores a large route table is ready in about the time the
+/// kernel takes to dump it.
+fn pipelined_dump(
+    sock: &mut Socket,
+    req: &mut [u8],
+    into: &mut State,
+    part: Parts,
+    ignore: &[u32],
+) -> (
+    Result<netlink_raw::DumpSummary, netlink_raw::Error>,
+    Option<wire::Error>,
+) {
+    // `None` means "the dump restarted: forget what came".
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Option<Vec<u8>>>(16);
+    std::thread::scope(|scope| {
+        let indexer = scope.spawn(move || {
+            let mut bad = None;
+            for batch in rx {
+                match batch {
+                    None => {
+                        into.take_part(&mut State::new(ignore), part);
+                        bad = None;
+                    }
+                    Some(bytes) => {
+                        for m in Messages::new(&bytes) {
+                            if let Err(e) = m.and_then(|m| into.load_message(&m)) {
+                                bad = bad.or(Some(e));
+                            }
+                        }
+                    }
+                }
+            }
+            bad
+        });
+        let mut buf = Vec::with_capacity(PIPE_BATCH);
+        let r = sock.dump(req, |ev| match ev {
+            DumpEvent::Message(m) => {
+                buf.extend_from_slice(m.bytes());
+                // Messages in a datagram start 4-aligned; keep it so.
+                buf.resize(buf.len().next_multiple_of(4), 0);
+                if buf.len() >= PIPE_BATCH {
+                    let full = core::mem::replace(&mut buf, Vec::with_capacity(PIPE_BATCH));
+                    let _ = tx.send(Some(full));
+                }
+            }
+            DumpEvent::Restart => {
+                buf.clear();
+                let _ = tx.send(None);
+            }
+        });
+        if !buf.is_empty() {
+            let _ = tx.send(Some(buf));
+        }
+        drop(tx);
+        let bad = indexer
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (r, bad)
+    })
+}
+
 /// Owns the sockets; applies what they bring to the shared state.
 pub(crate) struct Engine {
     pub events: Socket,
@@ -251,19 +318,24 @@ impl Engine {
                     .map_err(|e| Error::new(Op::Dump, what, ErrorKind::Encode(e)))?
                     .len()
             };
-            let mut bad = None;
             let ignore = self.ignore_tables.clone();
-            let r = self.requests.dump(&mut self.req[..n], |ev| match ev {
-                DumpEvent::Message(m) => {
-                    if let Err(e) = into.load_message(&m) {
-                        bad = bad.or(Some(e));
+            let (r, bad) = if part == Parts::ROUTES4 || part == Parts::ROUTES6 {
+                pipelined_dump(&mut self.requests, &mut self.req[..n], into, part, &ignore)
+            } else {
+                let mut bad = None;
+                let r = self.requests.dump(&mut self.req[..n], |ev| match ev {
+                    DumpEvent::Message(m) => {
+                        if let Err(e) = into.load_message(&m) {
+                            bad = bad.or(Some(e));
+                        }
                     }
-                }
-                DumpEvent::Restart => {
-                    into.take_part(&mut State::new(&ignore), part);
-                    bad = None;
-                }
-            });
+                    DumpEvent::Restart => {
+                        into.take_part(&mut State::new(&ignore), part);
+                        bad = None;
+                    }
+                });
+                (r, bad)
+            };
             match r {
                 Ok(_) => {}
                 // No nexthop objects in this kernel: there are none.
