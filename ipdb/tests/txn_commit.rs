@@ -191,7 +191,7 @@ fn modes_scope_guard_and_with_block() {
         t.link("d0").set_mtu(1280);
     });
     assert!(
-        matches!(e, Err(ref e) if matches!(e.cause, Cause::Plan(_))),
+        matches!(e, Err(ref e) if matches!(*e.cause, Cause::Plan(_))),
         "{e:?}"
     );
     let id = txns.begin();

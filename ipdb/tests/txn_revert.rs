@@ -39,7 +39,7 @@ fn unconfirmed_commit_is_rolled_back_when_time_is_up() {
     // Applied while waiting for confirmation.
     assert!(ns.ip(&["route", "show"]).contains("10.71.0.0/16"));
     let e = pending.wait().unwrap_err();
-    assert!(matches!(e.cause, Cause::NotConfirmed), "{e}");
+    assert!(matches!(*e.cause, Cause::NotConfirmed), "{e}");
     assert!(e.rolled_back_cleanly(), "{e}");
     assert_eq!(ip_state(&ns), before);
     // Confirming too late gets the same answer.
@@ -49,7 +49,7 @@ fn unconfirmed_commit_is_rolled_back_when_time_is_up() {
         .unwrap();
     std::thread::sleep(Duration::from_millis(400));
     let e = pending.confirm().unwrap_err();
-    assert!(matches!(e.cause, Cause::NotConfirmed), "{e}");
+    assert!(matches!(*e.cause, Cause::NotConfirmed), "{e}");
     assert_eq!(ip_state(&ns), before);
 }
 

@@ -75,7 +75,7 @@ fn unreachable_gateway_rolls_every_step_back() {
     busy(&mut t);
     t.add_route(route("10.151.0.0/24", "192.0.2.1"));
     let e = txns.commit_txn(t).unwrap_err();
-    let Cause::Step(s) = &e.cause else {
+    let Cause::Step(s) = &*e.cause else {
         panic!("{e}")
     };
     assert_eq!(s.error.errno(), Some(libc::ENETUNREACH));
@@ -123,7 +123,7 @@ fn hook_veto_after_every_ack_rolls_back() {
         }
     });
     let e = txns.commit_txn(t).unwrap_err();
-    match &e.cause {
+    match &*e.cause {
         Cause::Hook { name, reason } => {
             assert_eq!(name, "gateway reachable");
             assert!(reason.starts_with("gateway unreachable"), "{reason}");
@@ -145,7 +145,7 @@ fn removed_link_is_recreated_with_its_index_and_objects() {
     t.remove("d2");
     t.hook("veto", |_| Err("no".into()));
     let e = txns.commit_txn(t).unwrap_err();
-    assert!(matches!(e.cause, Cause::Hook { .. }), "{e}");
+    assert!(matches!(*e.cause, Cause::Hook { .. }), "{e}");
     assert_eq!(index_of(&ns, "d2"), d2, "recreated under its old index");
     let addrs = ns.ip(&["-o", "addr", "show", "dev", "d2"]);
     for a in ["10.0.2.1/24", "10.0.2.2/24", "2001:db8:2::1/64"] {

@@ -880,7 +880,7 @@ pub(crate) fn fail(
     let n = applied.done.len();
     let (rollback, verified) = rollback(ipr, applied, opts.verify, opts.phase_timeout);
     CommitError {
-        cause,
+        cause: Box::new(cause),
         applied: n,
         rollback,
         verified,

@@ -86,8 +86,8 @@ impl fmt::Display for RollbackIssue {
 /// whether the touched objects were read back equal to before.
 #[derive(Debug)]
 pub struct CommitError {
-    /// The original failure.
-    pub cause: Cause,
+    /// The original failure (boxed: errors stay small to return).
+    pub cause: Box<Cause>,
     /// How many steps had been applied (and were undone).
     pub applied: usize,
     /// What the rollback could not restore, each with its reason; empty
@@ -101,7 +101,7 @@ pub struct CommitError {
 impl CommitError {
     pub(crate) fn before_sending(cause: Cause) -> CommitError {
         CommitError {
-            cause,
+            cause: Box::new(cause),
             applied: 0,
             rollback: Vec::new(),
             verified: true,
@@ -110,7 +110,7 @@ impl CommitError {
 
     /// The errno of the original failure, when it has one.
     pub fn errno(&self) -> Option<i32> {
-        match &self.cause {
+        match &*self.cause {
             Cause::Plan(e) | Cause::Read(e) => e.errno(),
             Cause::Step(s) => s.error.errno(),
             _ => None,
@@ -143,7 +143,7 @@ impl fmt::Display for CommitError {
 
 impl std::error::Error for CommitError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.cause {
+        match &*self.cause {
             Cause::Plan(e) | Cause::Read(e) => Some(e),
             Cause::Step(s) => Some(&s.error),
             _ => None,

@@ -51,8 +51,8 @@
 //! let mut txns = Txns::new(ipdb::IpRoute::open_in_netns("/run/netns/blue")?);
 //! let id = txns.begin();
 //! let t = txns.get(id).unwrap();
-//! t.create(LinkSpec::new("br0", LinkKind::bridge())).up().add_ip("10.0.0.1/24".parse()?);
-//! t.add_route_dev(RouteSpec::new("10.9.0.0/16".parse()?), "br0");
+//! t.create(LinkSpec::new("br0", LinkKind::bridge())).up().add_ip("10.0.0.1/24".parse().unwrap());
+//! t.add_route_dev(RouteSpec::new("10.9.0.0/16".parse().unwrap()), "br0");
 //! println!("{}", txns.review(id)?);
 //! txns.commit(id)?;
 //! # Ok(()) }
