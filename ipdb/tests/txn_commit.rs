@@ -313,8 +313,14 @@ fn planning_against_the_database() {
     assert!(db.wait_for(std::time::Duration::from_secs(5), |s| {
         s.link_by_name("d1").is_some_and(|l| l.mtu == Some(1234))
     }));
+    // Planned right after a commit, the view already has that commit: the
+    // rollback restores 1111, not an older MTU.
+    let id = txns.begin();
+    txns.get(id).unwrap().link("d1").set_mtu(1111);
+    txns.commit(id).unwrap();
     // A failing commit planned from the database rolls back like any other.
     let before = ip_state(&ns);
+    assert!(ns.ip(&["link", "show", "d1"]).contains("mtu 1111"));
     let id = txns.begin();
     let t = txns.get(id).unwrap();
     t.link("d1").set_mtu(1300).down();

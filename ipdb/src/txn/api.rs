@@ -24,7 +24,22 @@ impl Ipdb {
     /// handle on the same namespace) and planned against the database's
     /// view, so a commit does not dump the namespace first. The rollback
     /// still verifies against a fresh dump: that is the kernel's word.
+    ///
+    /// Before each read the events already queued for the database are
+    /// applied: the kernel queues the notifications of a change before it
+    /// acks the change, so the view then includes every earlier commit.
     pub fn transactions(&self, ipr: IpRoute) -> Txns<'_> {
-        Txns::with_source(ipr, Box::new(move |_| Ok(Snapshot::of_db(self))))
+        Txns::with_source(
+            ipr,
+            Box::new(move |_| {
+                // `process` reads a bounded number of datagrams per call.
+                for _ in 0..10_000 {
+                    if self.process()? == 0 {
+                        break;
+                    }
+                }
+                Ok(Snapshot::of_db(self))
+            }),
+        )
     }
 }
