@@ -41,7 +41,23 @@ fn review_shows_fields_addresses_ports_and_objects() {
         priority: Some(1001),
         ..Default::default()
     });
+    t.add_nh(
+        &RouteSpec::new("10.99.0.0/16".parse().unwrap()),
+        NexthopSpec {
+            gateway: Some("10.0.2.254".parse().unwrap()),
+            ..NexthopSpec::default()
+        },
+    );
     let r = txns.review(id).unwrap();
+    let (old, new) = &r.routes.changed[1];
+    assert!(
+        old.starts_with("10.99.0.0/16") && !old.contains("10.0.2.254"),
+        "{old}"
+    );
+    assert!(
+        new.contains("nexthop via 10.0.1.254") && new.contains("nexthop via 10.0.2.254"),
+        "{new}"
+    );
     let d0 = r.links.iter().find(|l| l.name == "d0").unwrap();
     let mtu = d0.fields.iter().find(|f| f.field == "mtu").unwrap();
     assert_eq!(
@@ -64,7 +80,7 @@ fn review_shows_fields_addresses_ports_and_objects() {
         r.routes.added,
         vec!["10.55.0.0/16 via 10.0.0.254".to_string()]
     );
-    assert_eq!(r.routes.changed.len(), 1);
+    assert_eq!(r.routes.changed.len(), 2);
     assert!(
         r.routes.changed[0].0.contains("via 10.0.1.254"),
         "{:?}",

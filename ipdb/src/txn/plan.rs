@@ -652,41 +652,8 @@ impl<'a> Planner<'a> {
                     })?;
                 let before = restore::route_spec(old)
                     .map_err(|why| refuse(Object::Route, why, target.clone()))?;
-                let mut after = before.clone();
-                if after.multipath.is_empty() {
-                    after.multipath.push(NexthopSpec {
-                        gateway: after.gateway.take(),
-                        oif: after.oif.take(),
-                        ..NexthopSpec::default()
-                    });
-                }
-                for d in del {
-                    let n = after.multipath.len();
-                    after.multipath.retain(|h| !same_hop(h, d));
-                    if after.multipath.len() == n {
-                        return Err(refuse(
-                            Object::Route,
-                            "del_nh: the route has no such hop",
-                            target,
-                        ));
-                    }
-                }
-                after.multipath.extend(add.iter().copied());
-                match after.multipath.len() {
-                    0 => {
-                        return Err(refuse(
-                            Object::Route,
-                            "del_nh: no hop would be left",
-                            target,
-                        ))
-                    }
-                    1 => {
-                        let h = after.multipath.remove(0);
-                        after.gateway = h.gateway;
-                        after.oif = h.oif;
-                    }
-                    _ => {}
-                }
+                let after = with_hops(&before, add, del)
+                    .map_err(|why| refuse(Object::Route, why, target))?;
                 for h in &after.multipath {
                     if let Some(o) = h.oif {
                         self.plan.touched.links.insert(o);
@@ -841,6 +808,42 @@ impl<'a> Planner<'a> {
         self.step(phase, action, inverse);
         Ok(())
     }
+}
+
+/// `route` with the hops `del` taken out and `add` put in: a single-hop
+/// route becomes multipath, a multipath route left with one hop becomes
+/// single-hop.
+pub(crate) fn with_hops(
+    route: &RouteSpec,
+    add: &[NexthopSpec],
+    del: &[NexthopSpec],
+) -> Result<RouteSpec, &'static str> {
+    let mut after = route.clone();
+    if after.multipath.is_empty() {
+        after.multipath.push(NexthopSpec {
+            gateway: after.gateway.take(),
+            oif: after.oif.take(),
+            ..NexthopSpec::default()
+        });
+    }
+    for d in del {
+        let n = after.multipath.len();
+        after.multipath.retain(|h| !same_hop(h, d));
+        if after.multipath.len() == n {
+            return Err("del_nh: the route has no such hop");
+        }
+    }
+    after.multipath.extend(add.iter().copied());
+    match after.multipath.len() {
+        0 => return Err("del_nh: no hop would be left"),
+        1 => {
+            let h = after.multipath.remove(0);
+            after.gateway = h.gateway;
+            after.oif = h.oif;
+        }
+        _ => {}
+    }
+    Ok(after)
 }
 
 /// Whether the record `r` is what deleting the rule `s` would delete.

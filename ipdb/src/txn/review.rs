@@ -121,6 +121,19 @@ fn fields(
     push("alias", old.and_then(|l| l.alias.clone()), s.alias.clone());
 }
 
+/// The route of the state before with `spec`'s key, as a spec.
+fn old_route(pre: &Snapshot, spec: &RouteSpec) -> Option<RouteSpec> {
+    let table = spec.table.unwrap_or(crate::uapi::RT_TABLE_MAIN);
+    pre.routes
+        .iter()
+        .find(|o| {
+            o.dst == spec.dst
+                && o.table == table
+                && o.priority.unwrap_or(0) == spec.priority.unwrap_or(0)
+        })
+        .and_then(|o| restore::route_spec(o).ok())
+}
+
 impl Review {
     fn link(&mut self, name: String) -> &mut LinkReview {
         match self.links.iter().position(|l| l.name == name) {
@@ -196,16 +209,7 @@ impl Review {
                     match verb {
                         Verb::Del => r.routes.removed.push(words),
                         Verb::Replace => {
-                            let old = pre
-                                .routes
-                                .iter()
-                                .find(|o| {
-                                    o.dst == spec.dst
-                                        && o.table
-                                            == spec.table.unwrap_or(crate::uapi::RT_TABLE_MAIN)
-                                        && o.priority.unwrap_or(0) == spec.priority.unwrap_or(0)
-                                })
-                                .and_then(|o| restore::route_spec(o).ok())
+                            let old = old_route(pre, spec)
                                 .map(|o| o.to_string())
                                 .unwrap_or_default();
                             r.routes.changed.push((old, words));
@@ -214,14 +218,20 @@ impl Review {
                     }
                 }
                 Change::Nexthops { route, add, del } => {
-                    let mut words = route_words(route);
-                    for h in add {
-                        words.push_str(&format!(" +nexthop via {:?} dev {:?}", h.gateway, h.oif));
-                    }
-                    for h in del {
-                        words.push_str(&format!(" -nexthop via {:?} dev {:?}", h.gateway, h.oif));
-                    }
-                    r.routes.changed.push((route_words(route), words));
+                    // Old and new as the planner will send them.
+                    let old = old_route(pre, route);
+                    let new = old
+                        .as_ref()
+                        .map(|o| match super::plan::with_hops(o, add, del) {
+                            Ok(n) => n.to_string(),
+                            Err(why) => format!("(refused: {why})"),
+                        });
+                    r.routes.changed.push((
+                        old.map(|o| o.to_string()).unwrap_or_default(),
+                        new.unwrap_or_else(|| {
+                            format!("(refused: no route {})", route_words(route))
+                        }),
+                    ));
                 }
                 Change::Neighbour { add, dev, spec } => {
                     let words = format!("{spec} (dev {})", name_of(pre, dev));
