@@ -269,14 +269,15 @@ typedef struct ipdb_net_iter ipdb_net_iter;
  */
 typedef struct ipdb_addr {
   /**
+   * The address in network byte order; IPv4 uses the first 4 bytes and
+   * keeps the other 12 zero. (First, so the 16 bytes sit at offset 0:
+   * copies stay whole-word.)
+   */
+  uint8_t bytes[16];
+  /**
    * `IPDB_V4` (4) or `IPDB_V6` (6).
    */
   uint8_t family;
-  /**
-   * The address in network byte order; IPv4 uses the first 4 bytes and
-   * keeps the other 12 zero.
-   */
-  uint8_t bytes[16];
   /**
    * IPv6 scope id (zone, RFC 4007), e.g. `"eth0"` of `fe80::1%eth0`: UTF-8,
    * NUL-terminated, no `%`; an empty string means no scope id. Always

@@ -11,6 +11,7 @@ use crate::types::ipdb_addr;
 
 /// Parse with version detection (`version` 0) or as one version (4 or 6):
 /// the one place the three parsers pick their path.
+#[inline(always)]
 pub(crate) fn parse_versioned<T>(
     version: c_int,
     auto: impl FnOnce() -> Result<T, IpError>,
@@ -68,7 +69,7 @@ pub unsafe extern "C" fn ipdb_addr_parse(
             || Ipv4Address::parse(s).map(IpAddress::V4),
             || Ipv6Address::parse(s).map(IpAddress::V6),
         )?;
-        out.write(ipdb_addr::from_rust(&a)?);
+        out.put(&a)?;
         Ok(())
     })
 }
@@ -175,7 +176,7 @@ fn embedded(
         let a = input(addr, "addr")?.check("addr")?;
         let out = Out::new(out, "out")?;
         let e = get(&a).ok_or(Failure::NoValue(absent))?;
-        out.write(ipdb_addr::from_rust(&e)?);
+        out.put(&e)?;
         Ok(())
     })
 }
@@ -240,12 +241,9 @@ pub unsafe extern "C" fn ipdb_addr_teredo(
         let (s, c) = a
             .teredo()
             .ok_or(Failure::NoValue("not a Teredo (2001::/32) address"))?;
-        let (s, c) = (
-            ipdb_addr::from_rust(&s.into())?,
-            ipdb_addr::from_rust(&c.into())?,
-        );
-        server.write(s);
-        client.write(c);
+        // IPv4 addresses are always representable: both writes succeed.
+        server.put(&IpAddress::V4(s))?;
+        client.put(&IpAddress::V4(c))?;
         Ok(())
     })
 }
@@ -265,7 +263,7 @@ pub unsafe extern "C" fn ipdb_addr_add(
     guard(|| {
         let a = input(addr, "addr")?.check("addr")?;
         let out = Out::new(out, "out")?;
-        out.write(ipdb_addr::from_rust(&a.checked_add(i128::from(delta))?)?);
+        out.put(&a.checked_add(i128::from(delta))?)?;
         Ok(())
     })
 }

@@ -36,7 +36,7 @@ pub unsafe extern "C" fn ipdb_iface_parse(
             || Interface::parse(s).map(IpInterface::V4),
             || Interface::parse(s).map(IpInterface::V6),
         )?;
-        out.write(ipdb_iface::from_rust(&i)?);
+        out.put(&i)?;
         Ok(())
     })
 }
@@ -96,7 +96,7 @@ pub unsafe extern "C" fn ipdb_iface_network(iface: *const ipdb_iface, out: *mut 
     guard(|| {
         let i = input(iface, "iface")?.check("iface")?;
         let out = Out::new(out, "out")?;
-        out.write(ipdb_net::from_rust(&i.network())?);
+        out.put(&i.network())?;
         Ok(())
     })
 }
@@ -112,7 +112,7 @@ pub unsafe extern "C" fn ipdb_iface_ip(iface: *const ipdb_iface, out: *mut ipdb_
         let i = input(iface, "iface")?.check("iface")?;
         let out = Out::new(out, "out")?;
         let ip: IpAddress = i.ip();
-        out.write(ipdb_addr::from_rust(&ip)?);
+        out.put(&ip)?;
         Ok(())
     })
 }

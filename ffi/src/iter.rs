@@ -113,7 +113,7 @@ pub unsafe extern "C" fn ipdb_addr_iter_next(
             AddrItems::Hosts(i) => i.next(),
             AddrItems::All(i) => i.next(),
         };
-        out.write(ipdb_addr::from_rust(&next.ok_or(Failure::IterEnd)?)?);
+        out.put(&next.ok_or(Failure::IterEnd)?)?;
         Ok(())
     })
 }
@@ -174,7 +174,7 @@ pub unsafe extern "C" fn ipdb_net_iter_next(iter: *mut ipdb_net_iter, out: *mut 
         let it = handle(iter, "iter")?;
         let out = Out::new(out, "out")?;
         let next: IpNetwork = it.items.next().ok_or(Failure::IterEnd)?;
-        out.write(ipdb_net::from_rust(&next)?);
+        out.put(&next)?;
         Ok(())
     })
 }

@@ -42,7 +42,7 @@ pub unsafe extern "C" fn ipdb_net_parse(
             || Network::parse(s, strict).map(IpNetwork::V4),
             || Network::parse(s, strict).map(IpNetwork::V6),
         )?;
-        out.write(ipdb_net::from_rust(&n)?);
+        out.put(&n)?;
         Ok(())
     })
 }
@@ -71,7 +71,7 @@ pub unsafe extern "C" fn ipdb_net_from_addr(
             (IpAddress::V6(a), true) => IpNetwork::V6(Network::new(a, p)?),
             (IpAddress::V6(a), false) => IpNetwork::V6(Network::new_truncate(a, p)?),
         };
-        out.write(ipdb_net::from_rust(&n)?);
+        out.put(&n)?;
         Ok(())
     })
 }
@@ -139,7 +139,7 @@ fn net_addr(
     guard(|| {
         let n = input(net, "net")?.check("net")?;
         let out = Out::new(out, "out")?;
-        out.write(ipdb_addr::from_rust(&get(&n)?)?);
+        out.put(&get(&n)?)?;
         Ok(())
     })
 }
@@ -333,7 +333,7 @@ pub unsafe extern "C" fn ipdb_net_supernet(
         let n = input(net, "net")?.check("net")?;
         let out = Out::new(out, "out")?;
         let s = n.supernet(optional(prefixlen_diff), optional(new_prefix))?;
-        out.write(ipdb_net::from_rust(&s)?);
+        out.put(&s)?;
         Ok(())
     })
 }

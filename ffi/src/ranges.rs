@@ -9,7 +9,7 @@ use ipdb::ip::{
 };
 
 use crate::boundary::{guard, input, input_slice_mut, ArrayOut, Failure, Out};
-use crate::types::{ipdb_addr, ipdb_net};
+use crate::types::{ipdb_addr, ipdb_net, CValue};
 
 /// Most networks `ipdb_addr_summarize` can produce (an IPv6 range needs
 /// at most 254); an output array this long never gets `IPDB_BUFFER_TOO_SMALL`.

@@ -12,7 +12,7 @@ use ipdb::ip::{
     ScopeId,
 };
 
-use crate::boundary::Failure;
+use crate::boundary::{Failure, Out, Outcome};
 
 /// `family` value of an IPv4 `ipdb_addr` (the IP version number, not `AF_INET`).
 pub const IPDB_V4: u8 = 4;
@@ -31,11 +31,12 @@ pub const IPDB_SCOPE_ID_SIZE: usize = 48;
 #[repr(C)]
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct ipdb_addr {
+    /// The address in network byte order; IPv4 uses the first 4 bytes and
+    /// keeps the other 12 zero. (First, so the 16 bytes sit at offset 0:
+    /// copies stay whole-word.)
+    pub bytes: [u8; 16],
     /// `IPDB_V4` (4) or `IPDB_V6` (6).
     pub family: u8,
-    /// The address in network byte order; IPv4 uses the first 4 bytes and
-    /// keeps the other 12 zero.
-    pub bytes: [u8; 16],
     /// IPv6 scope id (zone, RFC 4007), e.g. `"eth0"` of `fe80::1%eth0`: UTF-8,
     /// NUL-terminated, no `%`; an empty string means no scope id. Always
     /// empty for IPv4.
@@ -65,37 +66,76 @@ pub struct ipdb_iface {
     pub prefixlen: u8,
 }
 
-impl ipdb_addr {
-    /// The C form of an address; scope ids with a NUL byte cannot be held
-    /// in a C string and are refused.
-    pub(crate) fn from_rust(a: &IpAddress) -> Result<Self, Failure> {
-        let mut out = ipdb_addr {
-            family: a.version(),
-            bytes: [0; 16],
-            scope_id: [0; IPDB_SCOPE_ID_SIZE],
-        };
-        match a {
-            IpAddress::V4(v4) => out.bytes[..4].copy_from_slice(&v4.octets()),
-            IpAddress::V6(v6) => {
-                out.bytes = v6.octets();
-                if let Some(scope) = v6.scope_id() {
-                    let s = scope.as_bytes();
-                    if s.contains(&0) {
-                        return Err(Failure::Invalid {
-                            arg: "text",
-                            why: "the scope id contains a NUL byte, which ipdb_addr cannot hold",
-                        });
-                    }
-                    // ScopeId::CAPACITY (47) < IPDB_SCOPE_ID_SIZE: room for the NUL.
-                    for (dst, &src) in out.scope_id.iter_mut().zip(s) {
-                        *dst = src as c_char;
-                    }
-                }
-            }
+/// A C struct that holds a Rust IP value of type `R`.
+///
+/// Results are written in place into the caller's struct (zero it, then set
+/// fields): building a copy first and moving it costs more than the parse,
+/// since the odd field offsets of these align-1 structs defeat store
+/// forwarding.
+pub(crate) trait CValue<R>: Sized {
+    /// The all-zero value: no address, no scope id.
+    const ZERO: Self;
+    /// Refuse what the struct cannot hold (a NUL in a scope id).
+    fn representable(r: &R) -> Result<(), Failure>;
+    /// Set the fields of a zeroed struct from a representable `r`.
+    fn fill(&mut self, r: &R);
+
+    /// A new struct holding `r`.
+    fn from_rust(r: &R) -> Result<Self, Failure> {
+        Self::representable(r)?;
+        let mut c = Self::ZERO;
+        c.fill(r);
+        Ok(c)
+    }
+}
+
+impl<T> Out<T> {
+    /// Write `r` into the out-pointer in place; nothing is written when `r`
+    /// is not representable.
+    pub(crate) fn put<R>(self, r: &R) -> Outcome
+    where
+        T: CValue<R>,
+    {
+        T::representable(r)?;
+        self.init(T::ZERO).fill(r);
+        Ok(())
+    }
+}
+
+impl CValue<IpAddress> for ipdb_addr {
+    const ZERO: Self = ipdb_addr {
+        bytes: [0; 16],
+        family: 0,
+        scope_id: [0; IPDB_SCOPE_ID_SIZE],
+    };
+
+    fn representable(a: &IpAddress) -> Result<(), Failure> {
+        match a.scope_id() {
+            Some(scope) if scope.as_bytes().contains(&0) => Err(Failure::Invalid {
+                arg: "text",
+                why: "the scope id contains a NUL byte, which ipdb_addr cannot hold",
+            }),
+            _ => Ok(()),
         }
-        Ok(out)
     }
 
+    fn fill(&mut self, a: &IpAddress) {
+        let (family, bits) = match a {
+            IpAddress::V4(v4) => (IPDB_V4, u128::from(v4.to_u32()) << 96),
+            IpAddress::V6(v6) => (IPDB_V6, v6.to_u128()),
+        };
+        self.bytes = bits.to_be_bytes();
+        self.family = family;
+        if let Some(scope) = a.scope_id() {
+            // ScopeId::CAPACITY (47) < IPDB_SCOPE_ID_SIZE: the NUL stays.
+            for (dst, &src) in self.scope_id.iter_mut().zip(scope.as_bytes()) {
+                *dst = src as c_char;
+            }
+        }
+    }
+}
+
+impl ipdb_addr {
     /// The Rust value of a C address, every field checked.
     pub(crate) fn check(&self, arg: &'static str) -> Result<IpAddress, Failure> {
         let invalid = |why| Failure::Invalid { arg, why };
@@ -160,14 +200,23 @@ fn iface_from<A: Address>(a: A, prefixlen: u8, arg: &'static str) -> Result<Inte
     Interface::new(a, p).map_err(Failure::in_arg(arg))
 }
 
-impl ipdb_net {
-    pub(crate) fn from_rust(n: &IpNetwork) -> Result<Self, Failure> {
-        Ok(ipdb_net {
-            addr: ipdb_addr::from_rust(&n.network_address())?,
-            prefixlen: n.prefixlen(),
-        })
+impl CValue<IpNetwork> for ipdb_net {
+    const ZERO: Self = ipdb_net {
+        addr: ipdb_addr::ZERO,
+        prefixlen: 0,
+    };
+
+    fn representable(n: &IpNetwork) -> Result<(), Failure> {
+        ipdb_addr::representable(&n.network_address())
     }
 
+    fn fill(&mut self, n: &IpNetwork) {
+        self.addr.fill(&n.network_address());
+        self.prefixlen = n.prefixlen();
+    }
+}
+
+impl ipdb_net {
     /// The Rust network; host bits set are refused (`IPDB_VALUE_ERROR`).
     pub(crate) fn check(&self, arg: &'static str) -> Result<IpNetwork, Failure> {
         Ok(match self.addr.check(arg)? {
@@ -177,19 +226,31 @@ impl ipdb_net {
     }
 }
 
-impl ipdb_iface {
-    pub(crate) fn from_rust(i: &IpInterface) -> Result<Self, Failure> {
-        // `address()` keeps the scope id (`ip()` drops it, as CPython does).
-        let addr = match i {
-            IpInterface::V4(i) => IpAddress::V4(i.address()),
-            IpInterface::V6(i) => IpAddress::V6(i.address()),
-        };
-        Ok(ipdb_iface {
-            addr: ipdb_addr::from_rust(&addr)?,
-            prefixlen: i.prefixlen(),
-        })
+/// The interface's address with its scope id (`ip()` drops it, as CPython does).
+fn iface_address(i: &IpInterface) -> IpAddress {
+    match i {
+        IpInterface::V4(i) => IpAddress::V4(i.address()),
+        IpInterface::V6(i) => IpAddress::V6(i.address()),
+    }
+}
+
+impl CValue<IpInterface> for ipdb_iface {
+    const ZERO: Self = ipdb_iface {
+        addr: ipdb_addr::ZERO,
+        prefixlen: 0,
+    };
+
+    fn representable(i: &IpInterface) -> Result<(), Failure> {
+        ipdb_addr::representable(&iface_address(i))
     }
 
+    fn fill(&mut self, i: &IpInterface) {
+        self.addr.fill(&iface_address(i));
+        self.prefixlen = i.prefixlen();
+    }
+}
+
+impl ipdb_iface {
     pub(crate) fn check(&self, arg: &'static str) -> Result<IpInterface, Failure> {
         Ok(match self.addr.check(arg)? {
             IpAddress::V4(a) => IpInterface::V4(iface_from(a, self.prefixlen, arg)?),

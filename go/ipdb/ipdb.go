@@ -12,7 +12,10 @@
 //
 //	PKG_CONFIG_PATH=$P/lib/pkgconfig LD_LIBRARY_PATH=$P/lib go test ./...
 //
-// (or CGO_LDFLAGS=-Wl,-rpath,$P/lib instead of LD_LIBRARY_PATH).
+// (or CGO_LDFLAGS=-Wl,-rpath,$P/lib instead of LD_LIBRARY_PATH). Go's build
+// cache does not notice a changed ipdb.h; after upgrading the library, use
+// `go clean -cache` or put the header's hash in CGO_CFLAGS as
+// scripts/test-all does.
 package ipdb
 
 /*

@@ -20,7 +20,7 @@ type AddrIter struct {
 
 // Next returns the next address, or false at the end (or on an error; see Err).
 func (it *AddrIter) Next() (netip.Addr, bool) {
-	if it.h == nil {
+	if it == nil || it.h == nil {
 		return netip.Addr{}, false
 	}
 	var out C.ipdb_addr
@@ -75,7 +75,7 @@ type PrefixIter struct {
 
 // Next returns the next prefix, or false at the end (or on an error; see Err).
 func (it *PrefixIter) Next() (netip.Prefix, bool) {
-	if it.h == nil {
+	if it == nil || it.h == nil {
 		return netip.Prefix{}, false
 	}
 	var out C.ipdb_net
