@@ -378,3 +378,58 @@ fn first_difference(a: &str, b: &str) -> String {
     }
     "(lengths differ)".into()
 }
+
+#[test]
+fn a_rollback_that_cannot_restore_says_what_and_why_and_keeps_the_cause() {
+    let ns = testns::require!("txn-rb-broken");
+    populate(&ns);
+    let d0 = index_of(&ns, "d0");
+    let mut txns = Txns::new(ipr(&ns));
+    let mut t = Transaction::new();
+    t.link("d0").set_mtu(1400);
+    t.remove_route(RouteSpec::new("10.100.1.0/24".parse().unwrap()));
+    // The hook sabotages the rollback: it deletes d0 and puts another
+    // route where 10.100.1.0/24 was, then vetoes.
+    let path = ns.path().to_owned();
+    t.hook("saboteur", move |_| {
+        let mut other = ipdb::IpRoute::open_in_netns(&path).unwrap();
+        other.link_del("d0").unwrap();
+        other
+            .route_add(&route("10.100.1.0/24", "10.0.1.253"))
+            .unwrap();
+        Err("vetoed after sabotage".into())
+    });
+    let e = txns.commit_txn(t).unwrap_err();
+    // The original cause is kept.
+    match &*e.cause {
+        Cause::Hook { name, reason } => {
+            assert_eq!(
+                (name.as_str(), reason.as_str()),
+                ("saboteur", "vetoed after sabotage")
+            )
+        }
+        other => panic!("{other}"),
+    }
+    assert!(!e.verified);
+    // The inverse the kernel refused, with the kernel's errno.
+    let mtu = e
+        .rollback
+        .iter()
+        .find(|i| {
+            i.what
+                .contains(&format!("link set dev index {d0} mtu 1500"))
+        })
+        .unwrap_or_else(|| panic!("{e}"));
+    assert_eq!(
+        mtu.error.as_ref().and_then(|x| x.errno()),
+        Some(libc::ENODEV),
+        "{e}"
+    );
+    // The differences the verification found: d0 gone, the route changed.
+    let text = e.to_string();
+    assert!(
+        text.contains("link missing or changed after rollback"),
+        "{text}"
+    );
+    assert!(text.contains("10.100.1.0/24"), "{text}");
+}

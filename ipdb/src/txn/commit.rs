@@ -586,13 +586,14 @@ fn refused<'a>(actions: &[&'a Action], sent: Sent) -> Vec<&'a Action> {
         .collect()
 }
 
-/// Adds an issue for each inverse the kernel refused (other than "already so").
+/// Adds an issue for each object the kernel refused to put back (other
+/// than "already so").
 fn report(actions: &[&Action], sent: Sent, issues: &mut Vec<RollbackIssue>) {
     for (a, res) in actions.iter().zip(sent.results) {
         if let Some((e, _)) = res {
             if !e.errno().is_some_and(|n| a.already_so(n)) {
                 issues.push(RollbackIssue {
-                    what: format!("undo step `{a}`"),
+                    what: format!("put back `{a}` (removed by the kernel with a step)"),
                     error: Some(e),
                 });
             }
