@@ -66,6 +66,9 @@ impl ObjectKind {
 }
 
 /// One object of the database.
+// Links are the big variant; events are built once and moved, so boxing
+// would only add an allocation per event.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Object {
     /// A link.

@@ -297,8 +297,8 @@ impl Ipdb {
     /// Applies what the kernel has sent since the last call (without
     /// blocking) and runs the callbacks on it when there is no monitor
     /// thread. Returns how many kernel messages were applied. Reads a
-    /// bounded number of datagrams per call: with a level-triggered poll,
-    /// call again while the fd stays readable.
+    /// bounded number of datagrams per call: call again while
+    /// [`Ipdb::has_more`] says so, then wait for the fd.
     pub fn process(&self) -> Result<usize, Error> {
         let (n, batches) = {
             let mut e = lock(&self.engine);
@@ -313,6 +313,13 @@ impl Ipdb {
             self.shared.deliver(b);
         }
         Ok(n)
+    }
+
+    /// Whether [`Ipdb::process`] should be called again without waiting for
+    /// the fd: it stopped at its budget, or re-reads of parts the kernel
+    /// changed silently are due (they run once the queue is empty).
+    pub fn has_more(&self) -> bool {
+        lock(&self.engine).has_more()
     }
 
     /// Re-dumps everything, emits the difference to the callbacks as
@@ -379,7 +386,11 @@ impl Ipdb {
             if self.monitor.is_some() {
                 self.shared.wait_after(seen, left);
             } else {
-                let ready = netlink_raw::poll::wait_readable([self.fd.as_fd()], Some(left));
+                let ready = if self.has_more() {
+                    Ok([true])
+                } else {
+                    netlink_raw::poll::wait_readable([self.fd.as_fd()], Some(left))
+                };
                 if ready.is_err() || self.process().is_err() {
                     return self.read(&mut pred);
                 }
@@ -542,12 +553,18 @@ fn monitor_loop(
                 let _ = wake.read(&mut [0u8; 8]);
                 return;
             }
-            Ok([true, false]) => {
-                if let Err(e) = lock(&engine).process() {
-                    *lock(&shared.failure) = Some(e.to_string());
+            Ok([true, false]) => loop {
+                // Until the queue is empty and the re-reads it asked for
+                // are done: those would not make the fd readable again.
+                let mut e = lock(&engine);
+                if let Err(err) = e.process() {
+                    *lock(&shared.failure) = Some(err.to_string());
                     return;
                 }
-            }
+                if !e.has_more() {
+                    break;
+                }
+            },
             Ok([false, false]) => {}
             Err(e) => {
                 *lock(&shared.failure) = Some(e.to_string());

@@ -3,7 +3,7 @@
 //! match, the default route.
 
 use ipdb_core::ip::{IpAddress, IpNetwork};
-use ipdb_core::wire::uapi::AF_INET;
+use ipdb_core::wire::uapi::{AF_INET, AF_INET6};
 
 use super::routes::RouteRef;
 use super::state::State;
@@ -48,7 +48,10 @@ impl RouteSpec {
     /// Whether `r` matches every field given.
     pub fn matches(&self, r: &Route) -> bool {
         fn ok<T: PartialEq>(want: &Option<T>, have: T) -> bool {
-            want.as_ref().map_or(true, |w| *w == have)
+            match want {
+                Some(w) => *w == have,
+                None => true,
+            }
         }
         ok(&self.family, r.family)
             && ok(&self.table, r.table)
@@ -56,12 +59,14 @@ impl RouteSpec {
             && ok(&self.protocol, r.protocol)
             && ok(&self.kind, r.kind)
             && ok(&self.priority, r.priority.unwrap_or(0))
-            && self.oif.map_or(true, |o| {
-                r.oif == Some(o) || r.multipath.iter().any(|h| h.oif == o)
-            })
-            && self.gateway.map_or(true, |g| {
-                r.gateway == Some(g) || r.multipath.iter().any(|h| h.gateway == Some(g))
-            })
+            && match self.oif {
+                Some(o) => r.oif == Some(o) || r.multipath.iter().any(|h| h.oif == o),
+                None => true,
+            }
+            && match self.gateway {
+                Some(g) => r.gateway == Some(g) || r.multipath.iter().any(|h| h.gateway == Some(g)),
+                None => true,
+            }
     }
 }
 
@@ -151,8 +156,8 @@ impl State {
 
     /// Every route that matches `spec`.
     pub fn routes_matching<'a>(&'a self, spec: &'a RouteSpec) -> impl Iterator<Item = Route> + 'a {
-        let v4 = spec.family.map_or(true, |f| f == AF_INET);
-        let v6 = spec.family.map_or(true, |f| f != AF_INET);
+        let v4 = spec.family != Some(AF_INET6);
+        let v6 = spec.family != Some(AF_INET);
         let four: Box<dyn Iterator<Item = RouteRef<'_>>> = match (v4, spec.table) {
             (false, _) => Box::new(core::iter::empty()),
             (true, Some(t)) => Box::new(self.routes4.table(t)),

@@ -109,15 +109,12 @@ pub(crate) fn decode(msg: &Message<'_>) -> Result<Option<Change>, wire::Error> {
     }))
 }
 
+/// Writes a dump request's family header.
+type Fill = Box<dyn Fn(&mut MessageBuilder<'_>) -> Result<(), wire::Error>>;
+
 /// The dump request of one part.
-fn requests(
-    part: Parts,
-) -> Vec<(
-    u16,
-    ErrObject,
-    Box<dyn Fn(&mut MessageBuilder<'_>) -> Result<(), wire::Error>>,
-)> {
-    let route = |family: u8| -> Box<dyn Fn(&mut MessageBuilder<'_>) -> Result<(), wire::Error>> {
+fn requests(part: Parts) -> Vec<(u16, ErrObject, Fill)> {
+    let route = |family: u8| -> Fill {
         Box::new(move |b| {
             RtHeader {
                 family,
@@ -126,7 +123,7 @@ fn requests(
             .append(b)
         })
     };
-    let neigh = |family: u8| -> Box<dyn Fn(&mut MessageBuilder<'_>) -> Result<(), wire::Error>> {
+    let neigh = |family: u8| -> Fill {
         Box::new(move |b| {
             NdHeader {
                 family,
@@ -238,6 +235,8 @@ pub(crate) struct Engine {
     req: Vec<u8>,
     /// Parts to re-read once the event queue is drained.
     pending: Parts,
+    /// The last `process` stopped at its budget, not at an empty queue.
+    more: bool,
     ignore_tables: Vec<u32>,
     pub shared: Arc<Shared>,
     pub sink: Sink,
@@ -286,6 +285,7 @@ impl Engine {
             requests,
             req: vec![0; 256],
             pending: Parts::NONE,
+            more: false,
             ignore_tables: opts.ignore_tables.clone(),
             shared: Arc::new(Shared::new(State::new(&opts.ignore_tables))),
             sink,
@@ -388,12 +388,19 @@ impl Engine {
             applied += changes.len();
             self.apply(changes);
         }
+        self.more = !drained;
         if drained && !self.pending.is_empty() {
             let parts = core::mem::take(&mut self.pending);
             Counters::add(&self.shared.counters.redumps, 1);
             self.resync(parts)?;
         }
         Ok(applied)
+    }
+
+    /// Whether `process` has work left without new input: it stopped at
+    /// its budget, or re-reads wait for the queue to drain.
+    pub fn has_more(&self) -> bool {
+        self.more || !self.pending.is_empty()
     }
 
     /// Bumps the generation and hands the events on; called with the
