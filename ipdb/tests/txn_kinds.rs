@@ -7,14 +7,16 @@ mod txn_common;
 
 use ipdb::spec::{LinkKind, LinkSpec, MacvlanMode, RouteSpec, TunSpec, VxlanSpec};
 use ipdb::txn::{Transaction, Txns};
-use txn_common::{ip_state, ipr, populate};
+use txn_common::{first_difference, ip_state, ipr, populate};
 
 fn every_kind(t: &mut Transaction, p: &str) {
     let n = |s: &str| format!("{p}{s}");
-    t.create(LinkSpec::new(&n("br"), LinkKind::bridge())).up();
+    // Bridge and veth stay down: up, with ports, they start DAD and MLD and
+    // keep changing on their own for a while (carrier, multicast
+    // neighbours), which is not what this test is about.
+    t.create(LinkSpec::new(&n("br"), LinkKind::bridge()));
     t.create(LinkSpec::new(&n("va"), LinkKind::veth(&n("vb"))))
-        .set_master(n("br").as_str())
-        .up();
+        .set_master(n("br").as_str());
     t.create_on(
         LinkSpec::new(
             &n("mv"),
@@ -88,11 +90,6 @@ fn every_kind_in_one_transaction_and_its_rollback() {
             "{name} should show {what:?}:\n{links}"
         );
     }
-    assert!(
-        links.contains("ava@avb: <BROADCAST,MULTICAST,UP")
-            || links.contains("ava@avb: <NO-CARRIER,BROADCAST,MULTICAST,UP"),
-        "{links}"
-    );
     assert!(ns.ip(&["link", "show", "avx"]).contains("master abr"));
     assert!(ns.ip(&["route", "show"]).contains("10.89.0.0/16 dev atu"));
 
@@ -104,5 +101,6 @@ fn every_kind_in_one_transaction_and_its_rollback() {
     assert_eq!(e.errno(), Some(libc::EEXIST), "{e}");
     assert!(e.applied >= 12, "{e}");
     assert!(e.rolled_back_cleanly(), "{e}");
-    assert_eq!(ip_state(&ns), before);
+    let after = ip_state(&ns);
+    assert!(after == before, "{}", first_difference(&before, &after));
 }

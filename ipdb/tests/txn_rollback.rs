@@ -8,7 +8,7 @@ mod txn_common;
 
 use ipdb::spec::{LinkKind, LinkSpec, NeighbourSpec, NexthopSpec, RouteSpec, RuleSpec};
 use ipdb::txn::{Cause, Transaction, Txns};
-use txn_common::{index_of, ip_state, ipr, populate};
+use txn_common::{first_difference, index_of, ip_state, ipr, populate};
 
 fn route(dst: &str, via: &str) -> RouteSpec {
     let mut r = RouteSpec::new(dst.parse().unwrap());
@@ -358,25 +358,6 @@ fn random_transactions_with_one_failure_leave_no_trace() {
             first_difference(&before, &after)
         );
     }
-}
-
-fn first_difference(a: &str, b: &str) -> String {
-    for (x, y) in a.lines().zip(b.lines()) {
-        if x != y {
-            let i = x
-                .bytes()
-                .zip(y.bytes())
-                .position(|(p, q)| p != q)
-                .unwrap_or(0);
-            let from = i.saturating_sub(200);
-            return format!(
-                "before …{}…\nafter  …{}…",
-                &x[from..(i + 200).min(x.len())],
-                &y[from..(i + 200).min(y.len())]
-            );
-        }
-    }
-    "(lengths differ)".into()
 }
 
 #[test]

@@ -87,3 +87,23 @@ pub fn settle(ns: &TestNetns) {
     }
     panic!("IPv6 addresses still tentative after 3 s");
 }
+
+/// Where two `ip_state` strings first differ, with some context.
+pub fn first_difference(a: &str, b: &str) -> String {
+    for (x, y) in a.lines().zip(b.lines()) {
+        if x != y {
+            let i = x
+                .bytes()
+                .zip(y.bytes())
+                .position(|(p, q)| p != q)
+                .unwrap_or(0);
+            let from = i.saturating_sub(200);
+            return format!(
+                "before …{}…\nafter  …{}…",
+                &x[from..(i + 200).min(x.len())],
+                &y[from..(i + 200).min(y.len())]
+            );
+        }
+    }
+    "(lengths differ)".into()
+}
