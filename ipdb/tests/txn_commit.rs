@@ -201,6 +201,18 @@ fn modes_scope_guard_and_with_block() {
     let ns = testns::require!("txn-modes");
     populate(&ns);
     let mut txns = txns(&ns);
+    // Several open at once; last() is the newest still open.
+    let first = txns.begin();
+    let second = txns.begin();
+    assert_eq!(txns.open_ids(), vec![first, second]);
+    txns.get(first).unwrap().link("d2").set_mtu(1410);
+    txns.get(second).unwrap().link("d2").set_mtu(1420);
+    assert_eq!(txns.last(), Some(second));
+    txns.commit(second).unwrap();
+    assert_eq!(txns.last(), Some(first));
+    assert!(txns.drop(first));
+    assert_eq!(txns.last(), None);
+    assert!(ns.ip(&["link", "show", "d2"]).contains("mtu 1420"));
     // Explicit: no change without begin().
     txns.set_mode(Mode::Explicit);
     let e = txns.change(|t| {
