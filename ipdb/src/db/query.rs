@@ -141,7 +141,8 @@ impl State {
         }
     }
 
-    /// The routes to exactly `dst` in `table`, lowest priority first.
+    /// The routes to exactly `dst` in `table`: those without TOS first,
+    /// each group lowest priority first.
     pub fn routes_to(&self, table: u32, dst: &IpNetwork) -> Vec<Route> {
         match dst {
             IpNetwork::V4(_) => self.routes4.exact(table, dst),

@@ -100,14 +100,24 @@ impl<'a> RouteRef<'a> {
     }
 }
 
-/// Where the routes of one prefix start in the arena.
+/// Where the routes of one prefix start in the arena, and whether the
+/// first of them has no TOS (chains keep routes without TOS first, so
+/// that one is what a lookup without TOS picks here): four bytes, the
+/// flag in bit 0 (entries are 4-aligned), so that a lookup reads the
+/// prefix map and nothing else and the map stays small.
 #[derive(Debug, Clone, Copy)]
-struct Head {
-    first: u32,
-    /// The first route of the chain without a TOS (what a lookup without
-    /// TOS picks here), or [`NIL`]: kept here so that a lookup reads the
-    /// prefix map and nothing else.
-    best: u32,
+struct Head(u32);
+
+impl Head {
+    fn new(first: u32, plain: bool) -> Head {
+        Head(first | u32::from(plain))
+    }
+    fn first(self) -> u32 {
+        self.0 & !1
+    }
+    fn plain(self) -> bool {
+        self.0 & 1 == 1
+    }
 }
 
 /// No next entry.
@@ -191,16 +201,9 @@ impl<K: PrefixBits> Table<K> {
         match (offs.first(), offs.last()) {
             (Some(&first), Some(&last)) => {
                 self.set_next(last, NIL);
-                let best = offs
-                    .iter()
-                    .copied()
-                    .find(|o| self.get(*o).tos() == 0)
-                    .unwrap_or(NIL);
-                if let Some(h) = self
-                    .prefixes
-                    .entry_or_insert_with(bits, len, || Head { first, best })
-                {
-                    *h = Head { first, best };
+                let head = Head::new(first, self.get(first).tos() == 0);
+                if let Some(h) = self.prefixes.entry_or_insert_with(bits, len, || head) {
+                    *h = head;
                 }
             }
             _ => {
@@ -222,18 +225,15 @@ impl<K: PrefixBits> Table<K> {
         let mut fresh = Vec::with_capacity(self.arena.len() - self.garbage);
         let old = core::mem::take(&mut self.arena);
         for h in self.prefixes.values_mut() {
-            let mut at = h.first;
+            let mut at = h.first();
             let mut prev: Option<usize> = None;
             while at != NIL {
                 let len = entry_len(&old, at);
                 let o = at as usize;
                 let new_off = fresh.len();
-                if at == h.best {
-                    h.best = new_off as u32;
-                }
                 fresh.extend_from_slice(&old[o..o + len]);
                 match prev {
-                    None => h.first = new_off as u32,
+                    None => *h = Head::new(new_off as u32, h.plain()),
                     Some(p) => fresh[p..p + 4].copy_from_slice(&(new_off as u32).to_ne_bytes()),
                 }
                 prev = Some(new_off);
@@ -367,7 +367,7 @@ impl<K: RouteKey> RouteTables<K> {
         let bits = K::of_network(&r.dst)?;
         let t = self.tables.get(&r.table)?;
         let h = t.prefixes.get(bits, r.dst.prefixlen())?;
-        t.chain(h.first)
+        t.chain(h.first())
             .map(|(_, x)| x.route())
             .find(|x| same_route(x, r))
     }
@@ -396,10 +396,9 @@ impl<K: RouteKey> RouteTables<K> {
         };
         let t = self.tables.entry(table).or_default();
         let off = t.arena.len() as u32;
-        let best = if h.tos == 0 { off } else { NIL };
         match t
             .prefixes
-            .entry(bits, h.dst_len, || Head { first: off, best })
+            .entry(bits, h.dst_len, || Head::new(off, h.tos == 0))
         {
             Some((_, true)) => {
                 t.push(m.bytes());
@@ -432,7 +431,7 @@ impl<K: RouteKey> RouteTables<K> {
         let len = r.dst.prefixlen();
         let t = self.tables.entry(r.table).or_default();
         let mut chain: Vec<(u32, Route)> = match t.prefixes.get(bits, len) {
-            Some(h) => t.chain(h.first).map(|(o, x)| (o, x.route())).collect(),
+            Some(h) => t.chain(h.first()).map(|(o, x)| (o, x.route())).collect(),
             None => Vec::new(),
         };
         let mut old = Vec::new();
@@ -448,8 +447,9 @@ impl<K: RouteKey> RouteTables<K> {
             t.forget(*o);
         }
         let off = t.push(msg);
-        let prio = r.priority.unwrap_or(0);
-        let at = chain.partition_point(|(_, x)| x.priority.unwrap_or(0) <= prio);
+        // Routes without TOS first, each group by priority.
+        let key = |x: &Route| (x.tos != 0, x.priority.unwrap_or(0));
+        let at = chain.partition_point(|(_, x)| key(x) <= key(r));
         chain.insert(at, (off, r.clone()));
         let offs: Vec<u32> = chain.iter().map(|(o, _)| *o).collect();
         t.relink(bits, len, &offs);
@@ -469,7 +469,8 @@ impl<K: RouteKey> RouteTables<K> {
         let len = r.dst.prefixlen();
         let t = self.tables.get_mut(&r.table)?;
         let h = *t.prefixes.get(bits, len)?;
-        let mut chain: Vec<(u32, Route)> = t.chain(h.first).map(|(o, x)| (o, x.route())).collect();
+        let mut chain: Vec<(u32, Route)> =
+            t.chain(h.first()).map(|(o, x)| (o, x.route())).collect();
         let i = chain.iter().position(|(_, x)| same_route(x, r))?;
         let (off, gone) = chain.remove(i);
         t.forget(off);
@@ -502,7 +503,7 @@ impl<K: RouteKey> RouteTables<K> {
     fn table_iter(t: &Table<K>) -> impl Iterator<Item = RouteRef<'_>> + '_ {
         t.prefixes
             .iter()
-            .flat_map(move |(_, _, h)| t.chain(h.first).map(|(_, x)| x))
+            .flat_map(move |(_, _, h)| t.chain(h.first()).map(|(_, x)| x))
     }
 
     /// The routes of `table`.
@@ -513,7 +514,8 @@ impl<K: RouteKey> RouteTables<K> {
             .flat_map(Self::table_iter)
     }
 
-    /// The routes to exactly `dst` in `table`, lowest priority first.
+    /// The routes to exactly `dst` in `table`: those without TOS first,
+    /// each group lowest priority first.
     pub fn exact(&self, table: u32, dst: &IpNetwork) -> Vec<Route> {
         let Some(bits) = K::of_network(dst) else {
             return Vec::new();
@@ -522,7 +524,7 @@ impl<K: RouteKey> RouteTables<K> {
             return Vec::new();
         };
         match t.prefixes.get(bits, dst.prefixlen()) {
-            Some(h) => t.chain(h.first).map(|(_, x)| x.route()).collect(),
+            Some(h) => t.chain(h.first()).map(|(_, x)| x.route()).collect(),
             None => Vec::new(),
         }
     }
@@ -531,7 +533,7 @@ impl<K: RouteKey> RouteTables<K> {
     pub fn default_route(&self, table: u32) -> Option<Route> {
         let t = self.tables.get(&table)?;
         let h = t.prefixes.get(K::ZERO, 0)?;
-        t.chain(h.first).next().map(|(_, x)| x.route())
+        t.chain(h.first()).next().map(|(_, x)| x.route())
     }
 
     /// Longest-prefix match of `addr` in `table` (see
@@ -545,8 +547,8 @@ impl<K: RouteKey> RouteTables<K> {
     /// there the lowest priority; a multipath route comes with its hops.
     pub fn lookup_bits(&self, table: u32, bits: K) -> Option<RouteRef<'_>> {
         let t = self.tables.get(&table)?;
-        let (_, h) = t.prefixes.longest_match(bits, |h| h.best != NIL)?;
-        Some(t.get(h.best))
+        let (_, h) = t.prefixes.longest_match(bits, |h| h.plain())?;
+        Some(t.get(h.first()))
     }
 
     /// Approximate bytes held (prefix maps and arenas).
