@@ -256,6 +256,30 @@ fn add_with_index(ipr: &mut IpRoute, spec: &LinkSpec, index: u32) -> Result<(), 
     crate::spec::outcome(sent, Op::Add, Object::Link, spec)
 }
 
+/// Sends one step of a link phase and waits for its ack, at most
+/// `timeout`. A step that is one request goes as a batch of one (which
+/// has the deadline); creating a tun/tap or a link with an alias takes
+/// more than one and goes through [`send_one`]. `Err((e, true))`: no
+/// answer, the step may have been applied.
+fn send_step(
+    ipr: &mut IpRoute,
+    a: &Action,
+    r: &Resolver,
+    timeout: Duration,
+) -> Result<(), (Error, bool)> {
+    let several = matches!(a, Action::CreateLink { spec, was, .. }
+        if was.is_some()
+            || spec.settings.alias.is_some()
+            || matches!(spec.kind, LinkKind::Tun(_) | LinkKind::Tap(_)));
+    if several {
+        return send_one(ipr, a, r).map_err(|e| (e, false));
+    }
+    match send_batch(ipr, &[a], r, timeout).results.pop() {
+        Some(Some(failed)) => Err(failed),
+        _ => Ok(()),
+    }
+}
+
 /// Appends the request of a batched action (address, route, neighbour, rule).
 fn push(batch: &mut Batch, a: &Action, r: &Resolver) -> Result<(), Error> {
     let object = a.object();
@@ -390,9 +414,12 @@ pub(crate) fn apply(
             }
         } else {
             for &i in &idxs {
-                match send_one(ipr, &plan.steps[i].action, &resolver) {
+                match send_step(ipr, &plan.steps[i].action, &resolver, opts.phase_timeout) {
                     Ok(()) => done.push(i),
-                    Err(e) => {
+                    Err((e, maybe)) => {
+                        if maybe {
+                            done.push(i);
+                        }
                         failures.push(fail(i, e));
                         if !opts.partial {
                             break;
