@@ -258,3 +258,42 @@ fn timed_out(object: Object) -> Error {
         ))),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::{RouteSpec, Verb};
+
+    #[test]
+    fn messages_are_stored_back_to_back_as_built() {
+        let mut batch = Batch::new();
+        let mut expected = Vec::new();
+        for i in 0..300u32 {
+            let mut spec =
+                RouteSpec::new(format!("10.{}.{}.0/24", i / 256, i % 256).parse().unwrap());
+            // Make lengths differ (metrics add an attribute).
+            if i % 3 == 0 {
+                spec.metrics.mtu = Some(1400 + i);
+            }
+            batch.push(|b| spec.request(Verb::Add, b)).unwrap();
+            let mut buf = [0u8; 512];
+            expected.push(spec.request(Verb::Add, &mut buf).unwrap().to_vec());
+        }
+        assert_eq!(batch.len(), 300);
+        for (i, want) in expected.iter().enumerate() {
+            let (s, e) = batch.range(i);
+            assert_eq!(&batch.bytes[s..s + want.len()], &want[..], "message {i}");
+            assert_eq!(e - s, want.len().div_ceil(4) * 4);
+        }
+    }
+
+    #[test]
+    fn a_refused_spec_adds_nothing() {
+        let mut batch = Batch::new();
+        let mut bad = RouteSpec::new("10.0.0.0/24".parse().unwrap());
+        bad.prefsrc = Some("2001:db8::1".parse().unwrap());
+        assert!(batch.push(|b| bad.request(Verb::Add, b)).is_err());
+        assert!(batch.is_empty());
+        assert!(batch.bytes.is_empty());
+    }
+}
