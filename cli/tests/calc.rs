@@ -176,3 +176,31 @@ fn batch_reads_stdin_and_answers_every_line() {
     assert_eq!(answers[1999]["ok"], "10.0.7.207");
     assert!(String::from_utf8(o.stderr).unwrap().contains("line 2001"));
 }
+
+#[test]
+fn batch_refuses_a_format_width_it_cannot_hold() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ipdb"))
+        .args(["calc", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(
+            b"{\"id\": 1, \"op\": \"address_format\", \"args\": [\"1.2.3.4\", \">99999999999s\"]}\n\
+              {\"id\": 2, \"op\": \"address_format\", \"args\": [\"1.2.3.4\", \">9s\"]}\n",
+        )
+        .unwrap();
+    drop(stdin);
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success());
+    let answers: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(answers[0]["err"], "MemoryError");
+    assert_eq!(answers[1]["ok"], "  1.2.3.4");
+}

@@ -50,6 +50,28 @@ const VALUE_ERROR: Failure = Failure::Python("ValueError");
 const TYPE_ERROR: Failure = Failure::Python("TypeError");
 const ADDRESS_VALUE_ERROR: Failure = Failure::Python("AddressValueError");
 
+/// CPython answers a format width it cannot allocate with `MemoryError`;
+/// the batch driver refuses any result above this many bytes the same way
+/// instead of letting one request (`">99999999999s"`) exhaust memory.
+const FORMAT_LIMIT: usize = 1 << 24;
+const MEMORY_ERROR: Failure = Failure::Python("MemoryError");
+
+/// A `String` that refuses to grow past [`FORMAT_LIMIT`].
+struct Bounded(String);
+
+impl fmt::Write for Bounded {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        if self.0.len() + s.len() > FORMAT_LIMIT {
+            self.0.truncate(FORMAT_LIMIT);
+            self.0
+                .extend(std::iter::repeat_n(' ', FORMAT_LIMIT - self.0.len()));
+            return Err(fmt::Error);
+        }
+        self.0.push_str(s);
+        Ok(())
+    }
+}
+
 /// The positional arguments of one request, with typed accessors.
 struct Args<'a>(&'a [Value]);
 
@@ -112,9 +134,12 @@ pub fn eval(op: &str, args: &[Value]) -> Answer {
         "address_sub" => offset(a.addr(0)?, a.int(1)?.negated()),
         "compare_addresses" => compare_addresses(a.addr(0)?, a.addr(1)?),
         "address_format" => {
-            let mut s = String::new();
-            a.addr(0)?.format_spec(a.str(1)?, &mut s)?;
-            Ok(Value::String(s))
+            let mut out = Bounded(String::new());
+            match a.addr(0)?.format_spec(a.str(1)?, &mut out) {
+                // Only the bound makes a `fmt::Write` fail here.
+                Err(_) if out.0.len() >= FORMAT_LIMIT => Err(MEMORY_ERROR),
+                r => r.map(|()| Value::String(out.0)).map_err(Failure::from),
+            }
         }
         "network" => network_dict(IpNetwork::parse(a.str(0)?, a.bool(1)?)?),
         "ipv4_network" => network_dict(IpNetwork::V4(Ipv4Network::parse(a.str(0)?, a.bool(1)?)?)),
