@@ -247,16 +247,23 @@ fn lookups(db: &Ipdb, routes: usize) {
             BASE.wrapping_add(i << 8) | (seed >> 40) as u32 & 255
         })
         .collect();
-    let (hits, t) = db.read(|s| {
-        let t = Instant::now();
-        let mut hits = 0usize;
-        for a in &addrs {
-            hits += usize::from(black_box(s.lookup_v4(TABLE, *a)).is_some());
-        }
-        (hits, t.elapsed())
-    });
+    // Best of 5 passes: the machine is shared, and a pass that another
+    // process interrupted measures that process.
+    let (hits, t) = (0..5)
+        .map(|_| {
+            db.read(|s| {
+                let t = Instant::now();
+                let mut hits = 0usize;
+                for a in &addrs {
+                    hits += usize::from(black_box(s.lookup_v4(TABLE, *a)).is_some());
+                }
+                (hits, t.elapsed())
+            })
+        })
+        .min_by_key(|(_, t)| *t)
+        .unwrap();
     println!(
-        "LPM over {routes} routes: {:.1} ns/lookup inside one read ({hits} hits of {})",
+        "LPM over {routes} routes: {:.1} ns/lookup inside one read, best of 5 passes ({hits} hits of {})",
         per_op(t, addrs.len()),
         addrs.len()
     );
