@@ -470,7 +470,7 @@ pub(crate) fn rollback(
         }
     };
     refresh(ipr, resolver, &mut issues);
-    let mut retry: Vec<&Action> = Vec::new();
+    let mut retry: Vec<Action> = Vec::new();
     // Undo, newest first; a run of one batched phase goes as one batch.
     let order: Vec<usize> = done.iter().rev().copied().collect();
     let mut k = 0;
@@ -489,22 +489,20 @@ pub(crate) fn rollback(
                 });
             }
         }
-        let inverses: Vec<&Action> = run
-            .iter()
-            .flat_map(|&i| plan.steps[i].inverse.iter())
-            .collect();
+        let owned: Vec<Action> = run.iter().flat_map(|&i| plan.steps[i].inverses()).collect();
+        let inverses: Vec<&Action> = owned.iter().collect();
         // An inverse the kernel refuses now may need an object an older
         // step's inverse brings back (a route through a link still down):
         // it is tried again at the end, and reported only if it fails again.
         if phase.batched() {
             let sent = send_batch(ipr, &inverses, resolver, timeout);
-            retry.extend(refused(&inverses, sent));
+            retry.extend(refused(&inverses, sent).into_iter().cloned());
         } else {
             for a in inverses {
                 let mut first = Vec::new();
                 undo_one(ipr, a, resolver, &mut first);
                 if !first.is_empty() {
-                    retry.push(a);
+                    retry.push(a.clone());
                 }
             }
             refresh(ipr, resolver, &mut issues);
@@ -512,7 +510,7 @@ pub(crate) fn rollback(
         k = end;
     }
     restore_dependents(ipr, plan, pre, done, resolver, timeout, &mut issues);
-    for a in retry {
+    for a in &retry {
         undo_one(ipr, a, resolver, &mut issues);
     }
     restore_route_order(ipr, plan, pre, resolver, timeout, &mut issues);
@@ -647,7 +645,9 @@ fn restore_dependents(
     let mut routes = Vec::new();
     let mut neigh = Vec::new();
     for &i in done {
-        let d = &plan.steps[i].dependents;
+        let Some(d) = &plan.steps[i].dependents else {
+            continue;
+        };
         links.extend_from_slice(&d.links);
         addrs.extend_from_slice(&d.addresses);
         routes.extend_from_slice(&d.routes);

@@ -176,6 +176,18 @@ impl fmt::Display for Action {
 }
 
 impl Action {
+    /// The same address, route or neighbour action with the verb `del`.
+    pub(crate) fn as_delete(&self) -> Option<Action> {
+        let mut a = self.clone();
+        match &mut a {
+            Action::Address { verb, .. }
+            | Action::Route { verb, .. }
+            | Action::Neighbour { verb, .. } => *verb = Verb::Del,
+            _ => return None,
+        }
+        Some(a)
+    }
+
     /// The object in `ip(8)` words, without the verb (errors say the verb).
     pub(crate) fn target(&self) -> String {
         match self {
@@ -240,10 +252,25 @@ pub(crate) struct Step {
     pub action: Action,
     /// Sent in this order to undo the step.
     pub inverse: Vec<Action>,
+    /// The step is undone by deleting what it added: its own action with
+    /// the verb `del` (kept implicit: a copy per route of a 100k-route
+    /// commit costs more than the commit's requests).
+    pub undo_by_delete: bool,
     /// Why the step cannot be undone exactly, when it cannot.
     pub no_inverse: Option<String>,
     /// Objects of the state before the kernel may remove as a side effect.
-    pub dependents: Dependents,
+    pub dependents: Option<Box<Dependents>>,
+}
+
+impl Step {
+    /// The actions that undo the step, in order.
+    pub(crate) fn inverses(&self) -> Vec<Action> {
+        let mut v = self.inverse.clone();
+        if self.undo_by_delete {
+            v.extend(self.action.as_delete());
+        }
+        v
+    }
 }
 
 /// Indexes into the state before ([`Snapshot`]) of objects to put back.
@@ -261,6 +288,11 @@ impl Dependents {
             && self.addresses.is_empty()
             && self.routes.is_empty()
             && self.neighbours.is_empty()
+    }
+
+    /// `None` when empty (most steps): no room taken per step.
+    fn boxed(self) -> Option<Box<Dependents>> {
+        (!self.is_empty()).then(|| Box::new(self))
     }
 }
 
@@ -350,8 +382,9 @@ impl<'a> Planner<'a> {
             phase,
             action,
             inverse,
+            undo_by_delete: false,
             no_inverse: None,
-            dependents: Dependents::default(),
+            dependents: None,
         });
         self.plan.steps.last_mut().expect("just pushed")
     }
@@ -421,7 +454,7 @@ impl<'a> Planner<'a> {
                     settings: settings.clone(),
                     master: None,
                 };
-                self.step(Phase::SetLink, action, inverse).dependents = deps;
+                self.step(Phase::SetLink, action, inverse).dependents = deps.boxed();
                 Ok(())
             }
             Change::Master { link, master } => {
@@ -449,7 +482,7 @@ impl<'a> Planner<'a> {
                     settings: LinkSettings::default(),
                     master: Some(master),
                 };
-                self.step(Phase::Enslave, action, inverse).dependents = deps;
+                self.step(Phase::Enslave, action, inverse).dependents = deps.boxed();
                 Ok(())
             }
             Change::Remove { link } => {
@@ -510,7 +543,7 @@ impl<'a> Planner<'a> {
                     }
                 }
                 let step = self.step(Phase::RemoveLink, Action::DelLink(link), inverse);
-                step.dependents = deps;
+                step.dependents = deps.boxed();
                 step.no_inverse = no_inverse;
                 Ok(())
             }
@@ -524,17 +557,13 @@ impl<'a> Planner<'a> {
                 let mut spec = spec.clone();
                 spec.index = index.unwrap_or(0);
                 if *add {
-                    let inverse = vec![Action::Address {
-                        verb: Verb::Del,
-                        dev: dev.clone(),
-                        spec: spec.clone(),
-                    }];
                     let action = Action::Address {
                         verb: Verb::Add,
                         dev,
                         spec,
                     };
-                    self.step(Phase::AddressAdd, action, inverse);
+                    self.step(Phase::AddressAdd, action, Vec::new())
+                        .undo_by_delete = true;
                     return Ok(());
                 }
                 let pre = self.pre;
@@ -569,7 +598,7 @@ impl<'a> Planner<'a> {
                     dev,
                     spec,
                 };
-                self.step(Phase::AddressDel, action, inverse).dependents = deps;
+                self.step(Phase::AddressDel, action, inverse).dependents = deps.boxed();
                 Ok(())
             }
             Change::Route { verb, dev, spec } => {
@@ -626,16 +655,21 @@ impl<'a> Planner<'a> {
                             None,
                         ),
                         Some(Err(why)) => (Phase::Route, Vec::new(), Some(why.to_owned())),
-                        None => (Phase::Route, vec![del_route(&dev, &spec)], None),
+                        None => (Phase::Route, Vec::new(), None),
                     },
-                    Verb::Add | Verb::Append => (Phase::Route, vec![del_route(&dev, &spec)], None),
+                    Verb::Add | Verb::Append => (Phase::Route, Vec::new(), None),
                 };
+                // An added route (also by replace, when there was none) is
+                // undone by deleting it.
+                let by_delete = *verb != Verb::Del && inverse.is_empty() && no_inverse.is_none();
                 let action = Action::Route {
                     verb: *verb,
                     dev,
                     spec,
                 };
-                self.step(phase, action, inverse).no_inverse = no_inverse;
+                let step = self.step(phase, action, inverse);
+                step.no_inverse = no_inverse;
+                step.undo_by_delete = by_delete;
                 Ok(())
             }
             Change::Nexthops { route, add, del } => {
@@ -694,12 +728,7 @@ impl<'a> Planner<'a> {
                     self.plan.touched.neighbours.insert(neighbour_key(o));
                 }
                 let (phase, verb, inverse) = if *add {
-                    let inv = Action::Neighbour {
-                        verb: Verb::Del,
-                        dev: dev.clone(),
-                        spec,
-                    };
-                    (Phase::Neighbour, Verb::Add, vec![inv])
+                    (Phase::Neighbour, Verb::Add, Vec::new())
                 } else {
                     let inv = old.and_then(|o| restore::neighbour_spec(o).ok()).map(|s| {
                         Action::Neighbour {
@@ -710,7 +739,8 @@ impl<'a> Planner<'a> {
                     });
                     (Phase::NeighbourDel, Verb::Del, inv.into_iter().collect())
                 };
-                self.step(phase, Action::Neighbour { verb, dev, spec }, inverse);
+                self.step(phase, Action::Neighbour { verb, dev, spec }, inverse)
+                    .undo_by_delete = *add;
                 Ok(())
             }
             Change::Rule { add, spec } => {
@@ -862,15 +892,6 @@ pub(crate) fn rule_matches(s: &RuleSpec, r: &crate::records::Rule) -> bool {
         && s.oif.as_ref().is_none_or(|n| r.oifname.as_ref() == Some(n))
 }
 
-/// The deletion that undoes adding `spec` out of `dev`.
-fn del_route(dev: &Option<LinkRef>, spec: &RouteSpec) -> Action {
-    Action::Route {
-        verb: Verb::Del,
-        dev: dev.clone(),
-        spec: spec.clone(),
-    }
-}
-
 fn positions<T>(v: &[T], f: impl Fn(&T) -> bool) -> Vec<usize> {
     v.iter()
         .enumerate()
@@ -885,17 +906,31 @@ pub(crate) fn plan(t: &Transaction, pre: &Snapshot) -> Result<Plan, Error> {
     let mut p = Planner {
         pre,
         routes: pre.route_index(),
-        plan: Plan::default(),
+        plan: Plan {
+            steps: Vec::with_capacity(t.changes.len()),
+            touched: Touched::default(),
+        },
     };
     for c in &t.changes {
         p.change(c)?;
     }
     let mut plan = p.plan;
-    // A stable sort keeps the program's order within each phase.
-    plan.steps.sort_by_key(|s| s.phase);
+    // By phase, the program's order kept within each: a bucket per phase
+    // moves each (large) step once, where a sort would move it many times.
+    let mut counts = [0usize; Phase::ALL.len()];
+    for step in &plan.steps {
+        counts[step.phase as usize] += 1;
+    }
+    let mut buckets: Vec<Vec<Step>> = counts.iter().map(|&n| Vec::with_capacity(n)).collect();
+    for step in plan.steps.drain(..) {
+        buckets[step.phase as usize].push(step);
+    }
+    for b in buckets {
+        plan.steps.extend(b);
+    }
     for s in &plan.steps {
-        if !s.dependents.is_empty() {
-            for &i in &s.dependents.routes {
+        if let Some(d) = &s.dependents {
+            for &i in &d.routes {
                 plan.touched.routes.insert(RouteKey::of(&pre.routes[i]));
             }
         }
