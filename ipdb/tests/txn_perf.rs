@@ -81,6 +81,23 @@ fn commit_of_many_routes_vs_ip_batch() {
     let e = txns.commit_txn(t).unwrap_err();
     let back = start.elapsed();
     assert!(e.rolled_back_cleanly(), "{e}");
+    // The batch sender alone (no pre-state dump, no plan).
+    let Some(d) = setup("txn-perf-d") else { return };
+    let mut ipr_d = ipr(&d);
+    let mut batch = ipdb::iproute::batch::Batch::new();
+    for i in 0..n {
+        let mut r = RouteSpec::new(dst(i).parse().unwrap());
+        r.gateway = Some("10.0.0.254".parse().unwrap());
+        batch.push(|b| r.request(ipdb::spec::Verb::Add, b)).unwrap();
+    }
+    let start = Instant::now();
+    let out = ipr_d.send_batch(&mut batch, ipdb::Object::Route, None);
+    let raw = start.elapsed();
+    assert!(out.all_done());
+    println!(
+        "{n} routes: IpRoute::send_batch alone {:.3} s",
+        raw.as_secs_f64()
+    );
     println!(
         "{n} routes: txn commit {:.3} s (plan + pipelined batch + acks, pre-state dump included); \
          `ip -n NS -batch -` {:.3} s; commit + hook veto + rollback + verify {:.3} s",
