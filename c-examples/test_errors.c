@@ -203,7 +203,10 @@ static void test_iterators(void)
     while (ipdb_addr_iter_next(it, &a) == IPDB_OK)
         count++;
     CHECK(count == 2);
+    CHECK_RC(ipdb_addr_iter_next(NULL, &a), IPDB_NULL_PARAMETER);
     CHECK_RC(ipdb_addr_iter_next(it, &a), IPDB_ITER_END);
+    /* The end of an iterator is an answer, not an error: the message stays. */
+    CHECK(strstr(last_error(), "'iter' is NULL") != NULL);
     /* A handle of the other type is refused. */
     CHECK_RC(ipdb_net_iter_next((ipdb_net_iter *)it, &sub), IPDB_INVALID_HANDLE);
     ipdb_addr_iter_free(it);

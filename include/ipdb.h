@@ -464,8 +464,9 @@ int ipdb_addr_compare(const struct ipdb_addr *a, const struct ipdb_addr *b, int 
  * UTF-8: the reason the most recent failing `ipdb_*` call on this thread
  * gave (the IP error's text, naming the octet/group/offset and the CPython
  * class, or which argument was NULL, too small...). Empty if no call on
- * this thread has failed yet. A successful call does not clear it, so read
- * it right after the call that failed.
+ * this thread has failed yet. Successful calls, and the non-error statuses
+ * `IPDB_ITER_END` and `IPDB_NO_VALUE`, do not change it, so read it right
+ * after the call that failed.
  *
  * - `buf`, `len`: the caller's buffer and its size in bytes.
  * - `out_len`: receives the message length in bytes, without the NUL, also

@@ -121,6 +121,9 @@ fn set_last_error(args: fmt::Arguments<'_>) {
 pub(crate) fn guard(body: impl FnOnce() -> Outcome) -> c_int {
     match panic::catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => IPDB_OK,
+        // "No more items" and "no such value" are answers, not errors: they
+        // leave the last error message as it was.
+        Ok(Err(f @ (Failure::IterEnd | Failure::NoValue(_)))) => f.status(),
         Ok(Err(failure)) => {
             set_last_error(format_args!("{failure}"));
             failure.status()
@@ -141,8 +144,9 @@ pub(crate) fn guard(body: impl FnOnce() -> Outcome) -> c_int {
 /// UTF-8: the reason the most recent failing `ipdb_*` call on this thread
 /// gave (the IP error's text, naming the octet/group/offset and the CPython
 /// class, or which argument was NULL, too small...). Empty if no call on
-/// this thread has failed yet. A successful call does not clear it, so read
-/// it right after the call that failed.
+/// this thread has failed yet. Successful calls, and the non-error statuses
+/// `IPDB_ITER_END` and `IPDB_NO_VALUE`, do not change it, so read it right
+/// after the call that failed.
 ///
 /// - `buf`, `len`: the caller's buffer and its size in bytes.
 /// - `out_len`: receives the message length in bytes, without the NUL, also
