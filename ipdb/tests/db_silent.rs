@@ -104,3 +104,65 @@ fn nexthop_removal_drops_its_routes() {
     });
     settle(&db, &ns, &[], 10);
 }
+
+/// IPv6 merges routes to one prefix with the same metric into one
+/// multipath route and announces only the hop that came or went: the
+/// database re-reads and still equals the kernel.
+#[test]
+fn ipv6_multipath_merges_and_partial_deletes() {
+    let ns = testns::require!("db-v6mp");
+    setup(&ns);
+    ns.ip_batch("link add ua type veth peer name ub\nlink set ua up\nlink set ub up\n");
+    let db = Ipdb::open_in_netns(ns.path()).unwrap();
+    ns.ip(&[
+        "-6",
+        "route",
+        "add",
+        "2001:db8:70::/48",
+        "nexthop",
+        "via",
+        "fe80::1",
+        "dev",
+        "sa",
+        "nexthop",
+        "via",
+        "fe80::2",
+        "dev",
+        "ta",
+    ]);
+    until(&db, "multipath route", |s| {
+        s.route(254, &net("2001:db8:70::/48"))
+            .is_some_and(|r| r.multipath.len() == 2)
+    });
+    ns.ip(&[
+        "-6",
+        "route",
+        "append",
+        "2001:db8:70::/48",
+        "via",
+        "fe80::3",
+        "dev",
+        "ua",
+    ]);
+    settle(&db, &ns, &[], 10);
+    assert_eq!(
+        db.route(254, &net("2001:db8:70::/48"))
+            .unwrap()
+            .multipath
+            .len(),
+        3
+    );
+    ns.ip(&[
+        "-6",
+        "route",
+        "del",
+        "2001:db8:70::/48",
+        "via",
+        "fe80::2",
+        "dev",
+        "ta",
+    ]);
+    settle(&db, &ns, &[], 10);
+    ns.ip(&["link", "set", "ua", "down"]);
+    settle(&db, &ns, &[], 10);
+}
