@@ -414,3 +414,26 @@ fn a_rollback_that_cannot_restore_says_what_and_why_and_keeps_the_cause() {
     );
     assert!(text.contains("10.100.1.0/24"), "{text}");
 }
+
+#[test]
+fn removed_bridge_comes_back_with_its_index_mac_and_ports() {
+    let ns = testns::require!("txn-rb-bridge");
+    populate(&ns);
+    ns.ip_batch(
+        "link add br7 type bridge\n\
+         link set br7 mtu 1400\n\
+         link set d1 master br7\n\
+         link set d2 master br7\n",
+    );
+    txn_common::settle(&ns);
+    let before = ip_state(&ns);
+    let mut txns = Txns::new(ipr(&ns));
+    let mut t = Transaction::new();
+    t.remove("br7");
+    t.hook("veto", |_| Err("no".into()));
+    let e = txns.commit_txn(t).unwrap_err();
+    assert!(matches!(*e.cause, Cause::Hook { .. }), "{e}");
+    assert!(e.rolled_back_cleanly(), "{e}");
+    let after = ip_state(&ns);
+    assert!(after == before, "{}", first_difference(&before, &after));
+}

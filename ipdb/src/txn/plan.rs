@@ -517,6 +517,18 @@ impl<'a> Planner<'a> {
                                 crate::spec::Master::Set(i) => Some(LinkRef::Index(i)),
                                 crate::spec::Master::None => None,
                             });
+                            // A bridge takes its ports' lowest MAC by itself,
+                            // and keeps its own local FDB entry on that port;
+                            // set explicitly, the MAC (and the entry) would
+                            // stay with the bridge.
+                            let pre = self.pre;
+                            let inherited = old.kind.as_deref() == Some("bridge")
+                                && pre.links.iter().any(|p| {
+                                    p.master == Some(old.index) && p.address == old.address
+                                });
+                            if inherited {
+                                settings.address = None;
+                            }
                             // Some kinds refuse a MAC change (ifb); on its
                             // own, that refusal leaves the rest restored.
                             if let Some(mac) = settings.address.take() {

@@ -160,7 +160,13 @@ impl Touched {
     }
 
     fn has_neighbour(&self, n: &Neighbour) -> bool {
-        self.links.contains(&n.index) || self.neighbours.contains(&neighbour_key(n))
+        // FDB entries of multicast MACs mirror a device's multicast list
+        // (joined by IPv6 as it sets the device up, on its own schedule):
+        // the kernel's, not an object a transaction changes.
+        let mirrored = n.is_fdb()
+            && n.lladdr
+                .is_some_and(|m| m.as_bytes().first().is_some_and(|b| b & 1 == 1));
+        !mirrored && (self.links.contains(&n.index) || self.neighbours.contains(&neighbour_key(n)))
     }
 
     fn has_address(&self, a: &Address) -> bool {
