@@ -182,7 +182,10 @@ impl Lcg {
 fn random_change(g: &mut Lcg, t: &mut Transaction, k: u64) {
     let i = g.next(3);
     let d = format!("d{i}");
-    match g.next(15) {
+    match g.next(16) {
+        15 => {
+            t.remove("br9");
+        }
         0 => {
             t.link(d.as_str()).set_mtu(1280 + g.next(200) as u32);
         }
@@ -320,6 +323,9 @@ fn inject(g: &mut Lcg, t: &mut Transaction) -> &'static str {
 fn random_transactions_with_one_failure_leave_no_trace() {
     let ns = testns::require!("txn-rb-random");
     populate(&ns);
+    // A bridge with a port, for removals the rollback recreates.
+    ns.ip_batch("link add br9 type bridge\nlink set d3 master br9\n");
+    txn_common::settle(&ns);
     let before = ip_state(&ns);
     let mut txns = Txns::new(ipr(&ns));
     let seed = std::env::var("IPDB_TXN_SEED")

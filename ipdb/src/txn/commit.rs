@@ -747,7 +747,9 @@ fn restore_dependents(
     for &i in &neigh {
         let n = &pre.neighbours[i];
         // Learned entries come and go by themselves; only static ones return.
-        if n.state & (crate::uapi::NUD_PERMANENT | crate::uapi::NUD_NOARP) == 0 {
+        if n.state & (crate::uapi::NUD_PERMANENT | crate::uapi::NUD_NOARP) == 0
+            || super::snapshot::mirrored(n)
+        {
             continue;
         }
         match restore::neighbour_spec(n) {

@@ -137,6 +137,15 @@ pub(crate) fn neighbour_key(n: &Neighbour) -> (u32, String) {
     }
 }
 
+/// Whether `n` is an FDB entry of a multicast MAC: those mirror a
+/// device's multicast list (joined by IPv6 as it sets the device up, on
+/// its own schedule), the kernel's, not an object to compare or put back.
+pub(crate) fn mirrored(n: &Neighbour) -> bool {
+    n.is_fdb()
+        && n.lladdr
+            .is_some_and(|m| m.as_bytes().first().is_some_and(|b| b & 1 == 1))
+}
+
 /// Records with what changes on its own (counters, carrier changes, ages)
 /// left out, so that a link that went down and up again compares equal.
 fn normal_link(l: &Link) -> Object {
@@ -160,13 +169,8 @@ impl Touched {
     }
 
     fn has_neighbour(&self, n: &Neighbour) -> bool {
-        // FDB entries of multicast MACs mirror a device's multicast list
-        // (joined by IPv6 as it sets the device up, on its own schedule):
-        // the kernel's, not an object a transaction changes.
-        let mirrored = n.is_fdb()
-            && n.lladdr
-                .is_some_and(|m| m.as_bytes().first().is_some_and(|b| b & 1 == 1));
-        !mirrored && (self.links.contains(&n.index) || self.neighbours.contains(&neighbour_key(n)))
+        !mirrored(n)
+            && (self.links.contains(&n.index) || self.neighbours.contains(&neighbour_key(n)))
     }
 
     fn has_address(&self, a: &Address) -> bool {
