@@ -24,7 +24,7 @@ use crate::error::{Error, ErrorKind, Object, Op};
 use crate::spec::SpecError;
 
 /// Requests in flight at most: their acks must fit the receive buffer the
-/// batch asks for ([`ACK_BUFFER`]); a lost ack would leave a request
+/// batch asks for (2 MiB); a lost ack would leave a request
 /// [`Acked::Unanswered`].
 pub const WINDOW: usize = 1024;
 
