@@ -357,3 +357,32 @@ fn planning_against_the_database() {
     assert!(e.rolled_back_cleanly(), "{e}");
     assert_eq!(ip_state(&ns), before);
 }
+
+#[test]
+fn create_with_reuse_takes_the_existing_link() {
+    let ns = testns::require!("txn-reuse");
+    populate(&ns);
+    let d0 = index_of(&ns, "d0");
+    let mut txns = txns(&ns);
+    let mut t = ipdb::txn::Transaction::new();
+    let mut spec = LinkSpec::new("d0", LinkKind::Ifb);
+    spec.settings.mtu = Some(1360);
+    t.create(spec)
+        .reuse()
+        .add_ip("10.80.0.1/24".parse().unwrap());
+    let rep = txns.commit_txn(t).expect("reuse of an ifb named d0");
+    assert_eq!(rep.steps, 2, "{rep:?}");
+    assert_eq!(index_of(&ns, "d0"), d0);
+    assert!(ns.ip(&["link", "show", "d0"]).contains("mtu 1360"));
+    assert!(ns.ip(&["addr", "show", "d0"]).contains("10.80.0.1/24"));
+    // Another kind under that name is refused before anything is sent.
+    let before = ip_state(&ns);
+    let mut t = ipdb::txn::Transaction::new();
+    t.link("d1").set_mtu(1300);
+    t.create(LinkSpec::new("d0", LinkKind::bridge())).reuse();
+    let e = txns.commit_txn(t).unwrap_err();
+    assert!(matches!(*e.cause, Cause::Plan(_)), "{e}");
+    assert_eq!(e.applied, 0);
+    assert!(e.to_string().contains("another kind"), "{e}");
+    assert_eq!(ip_state(&ns), before);
+}
