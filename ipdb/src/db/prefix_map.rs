@@ -96,6 +96,13 @@ impl<K: PrefixBits, V> PrefixMap<K, V> {
         }
     }
 
+    /// Makes room for `n` more prefixes of length `len`.
+    pub fn reserve(&mut self, len: u8, n: usize) {
+        if let Some(m) = self.by_len.get_mut(usize::from(len)) {
+            m.reserve(n);
+        }
+    }
+
     /// The value at exactly `bits/len` (host bits of `bits` are ignored).
     pub fn get(&self, bits: K, len: u8) -> Option<&V> {
         self.by_len.get(usize::from(len))?.get(&bits.masked(len))

@@ -129,6 +129,8 @@ const NIL: u32 = u32::MAX;
 struct Table<K: PrefixBits> {
     prefixes: PrefixMap<K, Head>,
     arena: Vec<u8>,
+    /// Loaded but not yet in `prefixes`: `(bits, len, offset)`.
+    pending: Vec<(K, u8, u32)>,
     routes: usize,
     /// Bytes of entries no longer chained (compacted away when they
     /// outweigh the live ones).
@@ -140,6 +142,7 @@ impl<K: PrefixBits> Default for Table<K> {
         Table {
             prefixes: PrefixMap::new(),
             arena: Vec::new(),
+            pending: Vec::new(),
             routes: 0,
             garbage: 0,
         }
@@ -372,9 +375,10 @@ impl<K: RouteKey> RouteTables<K> {
             .find(|x| same_route(x, r))
     }
 
-    /// Stores a dumped route message (decoding only what indexing needs
-    /// unless its prefix already holds routes). Returns `false` for what
-    /// the database does not keep (clones, other families, bad lengths).
+    /// Stores a dumped route message, decoding only what indexing needs;
+    /// the prefix maps take it in at [`RouteTables::finish_load`], which
+    /// must follow before any read. Returns `false` for what the database
+    /// does not keep (clones, other families, bad lengths).
     pub fn load_message(&mut self, m: &Message<'_>, ignore: &[u32]) -> bool {
         let Ok(repr) = RouteRepr::parse(m) else {
             return false;
@@ -395,23 +399,9 @@ impl<K: RouteKey> RouteTables<K> {
             None => K::ZERO,
         };
         let t = self.tables.entry(table).or_default();
-        let off = t.arena.len() as u32;
-        match t
-            .prefixes
-            .entry(bits, h.dst_len, || Head::new(off, h.tos == 0))
-        {
-            Some((_, true)) => {
-                t.push(m.bytes());
-                t.routes += 1;
-            }
-            // Rare in a dump: routes sharing a prefix need the full rules.
-            _ => {
-                return match Route::from_repr(&repr) {
-                    Some(r) => self.upsert(&r, m.bytes(), false).is_some(),
-                    None => false,
-                }
-            }
-        }
+        let off = t.push(m.bytes());
+        t.pending.push((bits, h.dst_len, off));
+        t.routes += 1;
         self.len += 1;
         if let Some(oif) = repr.attrs.oif {
             self.count_link(oif, true);
@@ -420,6 +410,48 @@ impl<K: RouteKey> RouteTables<K> {
             self.count_link(hop.ifindex as u32, true);
         }
         true
+    }
+
+    /// Indexes what [`RouteTables::load_message`] stored. A dump arrives in
+    /// prefix order and its size is known only at its end: appending bytes
+    /// while it runs and sizing each prefix map once here spares the
+    /// rehashing and the scattered writes of inserting as it comes.
+    pub fn finish_load(&mut self) {
+        let mut dups: Vec<(u32, u32)> = Vec::new();
+        for (id, t) in self.tables.iter_mut() {
+            let pending = core::mem::take(&mut t.pending);
+            if pending.is_empty() {
+                continue;
+            }
+            let mut counts = [0usize; 129];
+            for (_, l, _) in &pending {
+                counts[usize::from(*l)] += 1;
+            }
+            for (l, n) in counts.iter().enumerate() {
+                if *n > 0 {
+                    t.prefixes.reserve(l as u8, *n);
+                }
+            }
+            for (bits, len, off) in pending {
+                let plain = t.get(off).tos() == 0;
+                if let Some((_, false)) = t.prefixes.entry(bits, len, || Head::new(off, plain)) {
+                    dups.push((*id, off));
+                }
+            }
+        }
+        // Routes sharing a prefix (rare in a dump) go through the full rules.
+        for (id, off) in dups {
+            let Some(t) = self.tables.get_mut(&id) else {
+                continue;
+            };
+            let x = t.get(off);
+            let (r, bytes) = (x.route(), x.bytes().to_vec());
+            t.forget(off);
+            t.routes -= 1;
+            self.len -= 1;
+            self.count_links(&r, false);
+            self.upsert(&r, &bytes, false);
+        }
     }
 
     /// Inserts `r` (whose message is `msg`) or updates the same route;

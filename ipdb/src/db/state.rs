@@ -297,12 +297,21 @@ impl State {
     /// dump does: no events, no inference. Returns whether the database
     /// keeps such an object.
     pub fn insert_message(&mut self, msg: &[u8]) -> Result<bool, ipdb_core::wire::Error> {
-        self.load_message(&Message::parse(msg)?)
+        let kept = self.load_message(&Message::parse(msg)?);
+        self.finish_load();
+        kept
+    }
+
+    /// Indexes the routes [`State::load_message`] stored.
+    pub fn finish_load(&mut self) {
+        self.routes4.finish_load();
+        self.routes6.finish_load();
     }
 
     /// Adds one dumped message, without events or inference. Routes go
-    /// in as bytes, decoded only as far as indexing needs.
-    pub(crate) fn load_message(&mut self, m: &Message<'_>) -> Result<bool, ipdb_core::wire::Error> {
+    /// in as bytes, decoded only as far as indexing needs, and are indexed
+    /// by [`State::finish_load`], which must follow before any read.
+    pub fn load_message(&mut self, m: &Message<'_>) -> Result<bool, ipdb_core::wire::Error> {
         if m.kind() == RTM_NEWROUTE {
             let ignore = &self.ignore_tables;
             return Ok(match m.payload().first() {

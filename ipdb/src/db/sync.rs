@@ -336,6 +336,7 @@ impl Engine {
                 });
                 (r, bad)
             };
+            into.finish_load();
             match r {
                 Ok(_) => {}
                 // No nexthop objects in this kernel: there are none.
