@@ -145,6 +145,18 @@ fn commit_of_many_objects_is_what_ip_shows() {
         },
     );
     t.remove_route(RouteSpec::new("10.100.1.0/24".parse().unwrap()));
+    // Multipath over two links this transaction creates.
+    let hop = |gw: &str| NexthopSpec {
+        gateway: Some(gw.parse().unwrap()),
+        ..NexthopSpec::default()
+    };
+    t.add_route_hops(
+        RouteSpec::new("10.52.0.0/16".parse().unwrap()),
+        vec![
+            (hop("10.8.0.254"), "br0".into()),
+            (hop("10.9.0.254"), "dy.mv".into()),
+        ],
+    );
     t.add_neighbour(
         "br0",
         NeighbourSpec::ip(0, "10.8.0.9".parse().unwrap(), Some([2, 0, 0, 0, 8, 9])),
@@ -183,6 +195,11 @@ fn commit_of_many_objects_is_what_ip_shows() {
     let main = ns.ip(&["route", "show"]);
     assert!(main.contains("10.51.0.0/16 dev dy.mv"), "{main}");
     assert!(!main.contains("10.100.1.0/24"), "{main}");
+    let mp2 = ns.ip(&["route", "show", "10.52.0.0/16"]);
+    assert!(
+        mp2.contains("via 10.8.0.254 dev br0") && mp2.contains("via 10.9.0.254 dev dy.mv"),
+        "{mp2}"
+    );
     let mp = ns.ip(&["route", "show", "10.99.0.0/16"]);
     for gw in ["10.0.0.254", "10.0.1.254", "10.0.2.254"] {
         assert!(mp.contains(gw), "{mp}");

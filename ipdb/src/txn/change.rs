@@ -100,7 +100,8 @@ pub enum Change {
         spec: AddressSpec,
     },
     /// Add ([`Verb::Add`]), change ([`Verb::Replace`]) or delete
-    /// ([`Verb::Del`]) a route; `dev` overrides `spec.oif`.
+    /// ([`Verb::Del`]) a route; `dev` overrides `spec.oif`, `hops[i]`
+    /// the `oif` of `spec.multipath[i]`.
     Route {
         /// What to do.
         verb: Verb,
@@ -108,6 +109,9 @@ pub enum Change {
         dev: Option<LinkRef>,
         /// The route.
         spec: RouteSpec,
+        /// Links of the multipath hops by name or index (may be shorter
+        /// than `spec.multipath`; `None`: the hop's own `oif`).
+        hops: Vec<Option<LinkRef>>,
     },
     /// Add or delete next hops of the existing route with the key of
     /// `route` (destination, table, metric).
@@ -250,8 +254,30 @@ impl Transaction {
         self.route(Verb::Del, None, spec)
     }
 
+    /// Adds a multipath route whose hops go out of the links given (by
+    /// name: also links this transaction creates), each hop's `oif` unset.
+    pub fn add_route_hops(
+        &mut self,
+        mut spec: RouteSpec,
+        hops: Vec<(NexthopSpec, LinkRef)>,
+    ) -> &mut Transaction {
+        let (specs, devs): (Vec<_>, Vec<_>) = hops.into_iter().map(|(h, d)| (h, Some(d))).unzip();
+        spec.multipath = specs;
+        self.push(Change::Route {
+            verb: Verb::Add,
+            dev: None,
+            spec,
+            hops: devs,
+        })
+    }
+
     fn route(&mut self, verb: Verb, dev: Option<LinkRef>, spec: RouteSpec) -> &mut Transaction {
-        self.push(Change::Route { verb, dev, spec })
+        self.push(Change::Route {
+            verb,
+            dev,
+            spec,
+            hops: Vec::new(),
+        })
     }
 
     /// Adds a next hop to the existing route with the key of `route`

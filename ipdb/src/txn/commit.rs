@@ -175,14 +175,22 @@ fn concrete(a: &Action, r: &Resolver) -> Result<Concrete, Error> {
             spec.index = r.index(dev, object)?;
             Concrete::Address(*verb, spec)
         }
-        Action::Route { verb, dev, spec } => {
+        Action::Route {
+            verb,
+            dev,
+            spec,
+            hops,
+        } => {
             let mut spec = spec.clone();
             spec.oif = match dev {
                 Some(d) => Some(r.index(d, object)?),
                 None => spec.oif.map(|o| r.idx(o)),
             };
-            for h in &mut spec.multipath {
-                h.oif = h.oif.map(|o| r.idx(o));
+            for (i, h) in spec.multipath.iter_mut().enumerate() {
+                h.oif = match hops.get(i).and_then(Option::as_ref) {
+                    Some(d) => Some(r.index(d, object)?),
+                    None => h.oif.map(|o| r.idx(o)),
+                };
             }
             Concrete::Route(*verb, spec)
         }
@@ -724,6 +732,7 @@ fn restore_dependents(
                 verb,
                 dev: None,
                 spec,
+                hops: Vec::new(),
             }),
             Err(why) => unsendable(format!("route {}", r.dst), why, issues),
         }
@@ -828,6 +837,7 @@ fn restore_route_order(
                 verb: Verb::Del,
                 dev: None,
                 spec: spec.clone(),
+                hops: Vec::new(),
             });
             // Append: with `NLM_F_EXCL` IPv6 refuses a second route to
             // the prefix at that metric even on another link.
@@ -835,6 +845,7 @@ fn restore_route_order(
                 verb: Verb::Append,
                 dev: None,
                 spec,
+                hops: Vec::new(),
             });
         }
         // Each delete before its own add, in order: one request at a time.

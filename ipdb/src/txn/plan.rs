@@ -113,11 +113,13 @@ pub(crate) enum Action {
         dev: LinkRef,
         spec: AddressSpec,
     },
-    /// Add, replace or delete a route.
+    /// Add, replace or delete a route; `hops[i]`, when set, is the link
+    /// of `spec.multipath[i]` (overriding its `oif`).
     Route {
         verb: Verb,
         dev: Option<LinkRef>,
         spec: RouteSpec,
+        hops: Vec<Option<LinkRef>>,
     },
     /// Add or delete a neighbour.
     Neighbour {
@@ -160,7 +162,9 @@ impl fmt::Display for Action {
             Action::Address { verb, dev, spec } => {
                 write!(f, "address {verb} {} dev {dev}", spec.address)
             }
-            Action::Route { verb, dev, spec } => {
+            Action::Route {
+                verb, dev, spec, ..
+            } => {
                 write!(f, "route {verb} {spec}")?;
                 if let Some(d) = dev {
                     write!(f, " dev {d}")?;
@@ -613,8 +617,20 @@ impl<'a> Planner<'a> {
                 self.step(Phase::AddressDel, action, inverse).dependents = deps.boxed();
                 Ok(())
             }
-            Change::Route { verb, dev, spec } => {
+            Change::Route {
+                verb,
+                dev,
+                spec,
+                hops,
+            } => {
                 let dev = dev.as_ref().map(|d| self.stable(d));
+                let hops: Vec<Option<LinkRef>> = hops
+                    .iter()
+                    .map(|h| h.as_ref().map(|d| self.stable(d)))
+                    .collect();
+                for d in hops.iter().flatten() {
+                    self.touch_link(d);
+                }
                 if let Some(d) = &dev {
                     self.touch_link(d);
                 }
@@ -649,6 +665,7 @@ impl<'a> Planner<'a> {
                                     verb: Verb::Add,
                                     dev: None,
                                     spec: s,
+                                    hops: Vec::new(),
                                 }],
                                 None,
                             ),
@@ -663,6 +680,7 @@ impl<'a> Planner<'a> {
                                 verb: Verb::Replace,
                                 dev: None,
                                 spec: s,
+                                hops: Vec::new(),
                             }],
                             None,
                         ),
@@ -678,6 +696,7 @@ impl<'a> Planner<'a> {
                     verb: *verb,
                     dev,
                     spec,
+                    hops,
                 };
                 let step = self.step(phase, action, inverse);
                 step.no_inverse = no_inverse;
@@ -709,11 +728,13 @@ impl<'a> Planner<'a> {
                     verb: Verb::Replace,
                     dev: None,
                     spec: before,
+                    hops: Vec::new(),
                 }];
                 let action = Action::Route {
                     verb: Verb::Replace,
                     dev: None,
                     spec: after,
+                    hops: Vec::new(),
                 };
                 self.step(Phase::Route, action, inverse);
                 Ok(())

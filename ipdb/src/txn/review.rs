@@ -201,7 +201,9 @@ impl Review {
                         l.del_ip.push(spec.address);
                     }
                 }
-                Change::Route { verb, spec, dev } => {
+                Change::Route {
+                    verb, spec, dev, ..
+                } => {
                     let mut words = route_words(spec);
                     if let Some(d) = dev {
                         words.push_str(&format!(" dev {}", name_of(pre, d)));
