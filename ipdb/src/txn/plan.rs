@@ -163,11 +163,19 @@ impl fmt::Display for Action {
                 write!(f, "address {verb} {} dev {dev}", spec.address)
             }
             Action::Route {
-                verb, dev, spec, ..
+                verb,
+                dev,
+                spec,
+                hops,
             } => {
                 write!(f, "route {verb} {spec}")?;
                 if let Some(d) = dev {
                     write!(f, " dev {d}")?;
+                }
+                for (i, h) in hops.iter().enumerate() {
+                    if let Some(d) = h {
+                        write!(f, " (hop {} dev {d})", i + 1)?;
+                    }
                 }
                 Ok(())
             }
