@@ -627,3 +627,70 @@ fn format_spec_follows_python() {
     });
     assert_eq!(rc, IPDB_TYPE_ERROR);
 }
+
+#[test]
+fn remaining_getters_and_orders() {
+    let mut out = addr("0.0.0.0");
+    let mut order = 9;
+    // SAFETY: valid pointers throughout; handles freed once.
+    unsafe {
+        // Interface ip drops the scope id; the struct's addr keeps it.
+        let i = iface("fe80::5%eth1/64");
+        assert_eq!(ipdb_iface_ip(&i, &mut out), IPDB_OK);
+        assert_eq!(addr_text(&out, 0), "fe80::5");
+        assert_eq!(addr_text(&i.addr, 0), "fe80::5%eth1");
+        assert_eq!(
+            ipdb_iface_compare(&iface("10.0.0.9/8"), &iface("10.0.0.1/16"), &mut order),
+            IPDB_OK
+        );
+        assert_eq!(order, -1, "network first: /8 before /16");
+
+        let n = net("2001:db8::/126");
+        assert_eq!(ipdb_net_netmask(&n, &mut out), IPDB_OK);
+        assert_eq!(
+            addr_text(&out, 0),
+            "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffc"
+        );
+        assert_eq!(ipdb_net_hostmask(&n, &mut out), IPDB_OK);
+        assert_eq!(addr_text(&out, 0), "::3");
+
+        let mut it: *mut ipdb_addr_iter = null_mut();
+        assert_eq!(ipdb_net_addresses(&n, &mut it), IPDB_OK);
+        let mut all = vec![];
+        while ipdb_addr_iter_next(it, &mut out) == IPDB_OK {
+            all.push(addr_text(&out, 0));
+        }
+        ipdb_addr_iter_free(it);
+        assert_eq!(
+            all,
+            ["2001:db8::", "2001:db8::1", "2001:db8::2", "2001:db8::3"]
+        );
+
+        assert_eq!(
+            ipdb_addr_compare(&addr("10.0.0.1"), &addr("10.0.0.1"), &mut order),
+            IPDB_OK
+        );
+        assert_eq!(order, 0);
+        assert_eq!(
+            ipdb_addr_compare(&addr("fe80::1%b"), &addr("fe80::1%a"), &mut order),
+            IPDB_OK
+        );
+        assert_eq!(order, 1, "equal values order by scope id");
+        let mut v6 = addr("::");
+        let mut made = n;
+        assert_eq!(
+            ipdb_net_from_addr(&addr("192.0.2.77"), 24, true, &mut made),
+            IPDB_VALUE_ERROR
+        );
+        assert_eq!(
+            ipdb_net_from_addr(&addr("192.0.2.77"), 33, false, &mut made),
+            IPDB_NETMASK_VALUE_ERROR
+        );
+        assert_eq!(
+            ipdb_net_from_addr(&addr("192.0.2.77"), 24, false, &mut made),
+            IPDB_OK
+        );
+        assert_eq!(net_text(&made, 0), "192.0.2.0/24");
+        assert_eq!(ipdb_addr_ipv6_mapped(&addr("::1"), &mut v6), IPDB_NO_VALUE);
+    }
+}
