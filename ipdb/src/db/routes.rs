@@ -365,6 +365,34 @@ impl<K: RouteKey> RouteTables<K> {
         }
     }
 
+    /// Whether a route with exactly the message of `x` (past the netlink
+    /// header, which differs between a dump and an event) is stored: the
+    /// cheap test a resync makes before decoding anything.
+    pub fn has_same_bytes(&self, x: &RouteRef<'_>) -> bool {
+        let msg = x.bytes();
+        let Some((table, bits, len)) = Message::parse(msg)
+            .ok()
+            .and_then(|m| RouteRepr::parse(&m).ok())
+            .and_then(|r| {
+                let bits = match r.attrs.dst {
+                    Some(a) => K::of_ip(a)?.masked(r.header.dst_len),
+                    None => K::ZERO,
+                };
+                Some((r.table(), bits, r.header.dst_len))
+            })
+        else {
+            return false;
+        };
+        let Some(t) = self.tables.get(&table) else {
+            return false;
+        };
+        let Some(h) = t.prefixes.get(bits, len) else {
+            return false;
+        };
+        t.chain(h.first())
+            .any(|(_, y)| y.bytes().get(16..) == msg.get(16..))
+    }
+
     /// The stored route that is the same kernel route as `r`.
     pub fn find(&self, r: &Route) -> Option<Route> {
         let bits = K::of_network(&r.dst)?;

@@ -12,7 +12,7 @@ use ipdb_core::wire::Message;
 
 use super::event::{Event, Object, ObjectKind};
 use super::parts::Parts;
-use super::routes::{only_via_link, uses_link, RouteTables};
+use super::routes::{only_via_link, uses_link, RouteKey, RouteTables};
 use super::sync::decode;
 use crate::records::{Address, Link, Neighbour, Nexthop, Route, Rule};
 
@@ -249,6 +249,36 @@ pub fn same_content(a: &Object, b: &Object) -> bool {
             }
         }
         (a, b) => a == b,
+    }
+}
+
+/// The events that turn the routes `cur` into `new`. Routes whose message
+/// bytes are unchanged are passed over without being decoded, so a resync
+/// of a large table costs a hash probe per route plus a decode per change.
+fn diff_routes<K: RouteKey>(cur: &RouteTables<K>, new: &RouteTables<K>, out: &mut Vec<Event>) {
+    for x in new.iter() {
+        if cur.has_same_bytes(&x) {
+            continue;
+        }
+        let n = x.route();
+        match cur.find(&n) {
+            None => out.push(Event::add(Object::Route(n))),
+            Some(c) => {
+                let (n, c) = (Object::Route(n), Object::Route(c));
+                if !same_content(&c, &n) {
+                    out.push(Event::change(n, c));
+                }
+            }
+        }
+    }
+    for x in cur.iter() {
+        if new.has_same_bytes(&x) {
+            continue;
+        }
+        let c = x.route();
+        if new.find(&c).is_none() {
+            out.push(Event::del(Object::Route(c)));
+        }
     }
 }
 
@@ -688,24 +718,10 @@ impl State {
             );
         }
         if part.contains(Parts::ROUTES4) {
-            diff(
-                self.routes4.iter().map(|r| r.route()),
-                other.routes4.iter().map(|r| r.route()),
-                |r| self.routes4.find(r),
-                |r| other.routes4.find(r),
-                Object::Route,
-                out,
-            );
+            diff_routes(&self.routes4, &other.routes4, out);
         }
         if part.contains(Parts::ROUTES6) {
-            diff(
-                self.routes6.iter().map(|r| r.route()),
-                other.routes6.iter().map(|r| r.route()),
-                |r| self.routes6.find(r),
-                |r| other.routes6.find(r),
-                Object::Route,
-                out,
-            );
+            diff_routes(&self.routes6, &other.routes6, out);
         }
         if part.contains(Parts::NEIGHBOURS) {
             diff(
