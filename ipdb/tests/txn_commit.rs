@@ -98,7 +98,7 @@ fn review_shows_fields_addresses_ports_and_objects() {
     // Reviewing sends nothing; dropping forgets.
     assert!(txns.drop(id));
     assert!(!txns.drop(id));
-    assert_eq!(ip_state(&ns), before);
+    txn_common::assert_state(&ns, &before);
 }
 
 #[test]
@@ -278,14 +278,14 @@ fn modes_scope_guard_and_with_block() {
     .unwrap();
     let id = txns.last().unwrap();
     assert_eq!(txns.commit(id).unwrap().steps, 2);
-    assert_eq!(ip_state(&ns), before);
+    txn_common::assert_state(&ns, &before);
     txns.set_mode(Mode::Implicit);
     // Scope guard: dropped without commit sends nothing; commit sends.
     {
         let mut s = txns.scope();
         s.link("d0").set_mtu(1450);
     }
-    assert_eq!(ip_state(&ns), before);
+    txn_common::assert_state(&ns, &before);
     let mut s = txns.scope();
     s.link("d0").set_mtu(1460);
     s.commit().unwrap();
@@ -372,7 +372,7 @@ fn planning_against_the_database() {
     t.add_route(route("10.63.0.0/16", "192.0.2.1"));
     let e = txns.commit(id).unwrap_err();
     assert!(e.rolled_back_cleanly(), "{e}");
-    assert_eq!(ip_state(&ns), before);
+    txn_common::assert_state(&ns, &before);
 }
 
 #[test]
@@ -401,5 +401,5 @@ fn create_with_reuse_takes_the_existing_link() {
     assert!(matches!(*e.cause, Cause::Plan(_)), "{e}");
     assert_eq!(e.applied, 0);
     assert!(e.to_string().contains("another kind"), "{e}");
-    assert_eq!(ip_state(&ns), before);
+    txn_common::assert_state(&ns, &before);
 }

@@ -41,7 +41,7 @@ fn unconfirmed_commit_is_rolled_back_when_time_is_up() {
     let e = pending.wait().unwrap_err();
     assert!(matches!(*e.cause, Cause::NotConfirmed), "{e}");
     assert!(e.rolled_back_cleanly(), "{e}");
-    assert_eq!(ip_state(&ns), before);
+    txn_common::assert_state(&ns, &before);
     // Confirming too late gets the same answer.
     let id = changes(&mut txns);
     let pending = txns
@@ -50,7 +50,7 @@ fn unconfirmed_commit_is_rolled_back_when_time_is_up() {
     std::thread::sleep(Duration::from_millis(400));
     let e = pending.confirm().unwrap_err();
     assert!(matches!(*e.cause, Cause::NotConfirmed), "{e}");
-    assert_eq!(ip_state(&ns), before);
+    txn_common::assert_state(&ns, &before);
 }
 
 #[test]
@@ -77,7 +77,7 @@ fn confirmed_commit_stays() {
         .commit_with_timeout(id, Duration::from_secs(30))
         .unwrap_err();
     assert_eq!(e.errno(), Some(libc::ENETUNREACH));
-    assert_eq!(ip_state(&ns), before);
+    txn_common::assert_state(&ns, &before);
 }
 
 #[test]

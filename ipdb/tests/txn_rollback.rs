@@ -87,7 +87,7 @@ fn unreachable_gateway_rolls_every_step_back() {
     );
     assert!(e.applied > 5, "{e}");
     assert!(e.rolled_back_cleanly(), "{e}");
-    assert_eq!(ip_state(&ns), before);
+    txn_common::assert_state(&ns, &before);
 }
 
 #[test]
@@ -103,7 +103,7 @@ fn duplicate_name_fails_first_and_changes_nothing() {
     assert_eq!(e.errno(), Some(libc::EEXIST), "{e}");
     assert!(e.to_string().contains("link add d1 type ifb"), "{e}");
     assert!(e.rolled_back_cleanly(), "{e}");
-    assert_eq!(ip_state(&ns), before);
+    txn_common::assert_state(&ns, &before);
 }
 
 #[test]
@@ -131,7 +131,7 @@ fn hook_veto_after_every_ack_rolls_back() {
         other => panic!("{other}"),
     }
     assert!(e.rolled_back_cleanly(), "{e}");
-    assert_eq!(ip_state(&ns), before);
+    txn_common::assert_state(&ns, &before);
 }
 
 #[test]

@@ -757,7 +757,7 @@ fn restore_dependents(
         let n = &pre.neighbours[i];
         // Learned entries come and go by themselves; only static ones return.
         if n.state & (crate::uapi::NUD_PERMANENT | crate::uapi::NUD_NOARP) == 0
-            || super::snapshot::mirrored(n)
+            || super::snapshot::kernel_made(n)
         {
             continue;
         }

@@ -137,13 +137,16 @@ pub(crate) fn neighbour_key(n: &Neighbour) -> (u32, String) {
     }
 }
 
-/// Whether `n` is an FDB entry of a multicast MAC: those mirror a
-/// device's multicast list (joined by IPv6 as it sets the device up, on
-/// its own schedule), the kernel's, not an object to compare or put back.
-pub(crate) fn mirrored(n: &Neighbour) -> bool {
-    n.is_fdb()
-        && n.lladdr
-            .is_some_and(|m| m.as_bytes().first().is_some_and(|b| b & 1 == 1))
+/// Whether the kernel keeps `n` by itself, on its own schedule: FDB
+/// entries of multicast MACs (a device's multicast list, joined by IPv6
+/// as it sets the device up) and `NOARP` neighbours of multicast
+/// addresses (made when IPv6 sends router solicitations and MLD reports).
+/// Neither compared nor put back.
+pub(crate) fn kernel_made(n: &Neighbour) -> bool {
+    let multicast_mac = n
+        .lladdr
+        .is_some_and(|m| m.as_bytes().first().is_some_and(|b| b & 1 == 1));
+    multicast_mac && (n.is_fdb() || n.state == crate::uapi::NUD_NOARP)
 }
 
 /// Records with what changes on its own (counters, carrier changes, ages)
@@ -169,7 +172,7 @@ impl Touched {
     }
 
     fn has_neighbour(&self, n: &Neighbour) -> bool {
-        !mirrored(n)
+        !kernel_made(n)
             && (self.links.contains(&n.index) || self.neighbours.contains(&neighbour_key(n)))
     }
 

@@ -33,7 +33,12 @@ pub fn ip_state(ns: &TestNetns) -> String {
     // re-adding entries the transaction never touched).
     let neigh = ns.ip_json(&["neigh", "show", "nud", "all"]);
     let inner = neigh.trim().trim_start_matches('[').trim_end_matches(']');
-    let mut items: Vec<&str> = inner.split("},{").collect();
+    // NOARP entries of multicast addresses come and go with IPv6 router
+    // solicitations and MLD reports, on the kernel's own timers.
+    let mut items: Vec<&str> = inner
+        .split("},{")
+        .filter(|i| !i.contains("\"state\":[\"NOARP\"]"))
+        .collect();
     items.sort_unstable();
     out.push_str(&items.join("},{"));
     out.push('\n');
@@ -106,4 +111,14 @@ pub fn first_difference(a: &str, b: &str) -> String {
         }
     }
     "(lengths differ)".into()
+}
+
+/// Panics, showing where, unless the namespace's `ip_state` is `before`.
+pub fn assert_state(ns: &TestNetns, before: &str) {
+    let after = ip_state(ns);
+    assert!(
+        after == before,
+        "state differs:\n{}",
+        first_difference(before, &after)
+    );
 }
