@@ -97,12 +97,15 @@ impl IpRoute {
         fill: &mut dyn FnMut(&mut MessageBuilder<'_>) -> Result<(), wire::Error>,
     ) -> Result<usize, wire::Error> {
         loop {
-            let attempt = MessageBuilder::new(&mut self.buf, kind, flags, 0, 0).and_then(|mut b| {
-                fill(&mut b)?;
-                Ok(b.finish()?.len())
-            });
+            let attempt =
+                MessageBuilder::new(&mut self.buf, kind, flags, 0, 0).and_then(|mut b| {
+                    fill(&mut b)?;
+                    Ok(b.finish()?.len())
+                });
             match attempt {
-                Err(e) if e.kind == WireErrorKind::BufferTooSmall && self.buf.len() < MAX_REQUEST => {
+                Err(e)
+                    if e.kind == WireErrorKind::BufferTooSmall && self.buf.len() < MAX_REQUEST =>
+                {
                     let grown = (self.buf.len() * 2).min(MAX_REQUEST);
                     self.buf.resize(grown, 0);
                 }
