@@ -32,7 +32,7 @@ pub fn ip_state(ns: &TestNetns) -> String {
     // rollback may move among the others (keeping the order would mean
     // re-adding entries the transaction never touched).
     let neigh = ns.ip_json(&["neigh", "show", "nud", "all"]);
-    let inner = neigh.trim().trim_start_matches('[').trim_end_matches(']');
+    let inner = neigh.trim().trim_start_matches("[{").trim_end_matches("}]");
     // NOARP entries of multicast addresses come and go with IPv6 router
     // solicitations and MLD reports, on the kernel's own timers.
     let mut items: Vec<&str> = inner
