@@ -521,7 +521,7 @@ pub(crate) fn rollback(
     for a in &retry {
         undo_one(ipr, a, resolver, &mut issues);
     }
-    restore_route_order(ipr, plan, pre, resolver, timeout, &mut issues);
+    restore_route_order(ipr, plan, pre, resolver, &mut issues);
     let mut verified = false;
     if verify {
         match settled(ipr, plan, pre) {
@@ -785,8 +785,7 @@ fn restore_route_order(
     ipr: &mut IpRoute,
     plan: &Plan,
     pre: &Snapshot,
-    resolver: &Resolver,
-    timeout: Duration,
+    resolver: &mut Resolver,
     issues: &mut Vec<RollbackIssue>,
 ) {
     use super::snapshot::RouteKey;
@@ -850,9 +849,8 @@ fn restore_route_order(
         }
         // Each delete before its own add, in order: one request at a time.
         for a in &actions {
-            undo_one(ipr, a, &mut resolver.clone(), issues);
+            undo_one(ipr, a, resolver, issues);
         }
-        let _ = timeout;
     }
 }
 
