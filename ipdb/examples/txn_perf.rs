@@ -1,9 +1,9 @@
-//! Figures, not a timed test (the brief keeps speed out of pass/fail):
-//! a transaction of N routes against `ip -batch` of the same routes, each
-//! in a fresh namespace. Run with
-//! `cargo test --release -p ipdb --test txn_perf -- --ignored --nocapture`
-//! (`IPDB_TXN_ROUTES=100000` for the large figure).
+//! Figures (a bench binary; speed is never a test's pass/fail): a
+//! transaction of N routes against `ip -batch` of the same routes, each in a
+//! fresh namespace. Needs root. Run with
+//! `cargo run --release -p ipdb --example txn_perf [N]` (default 10,000).
 
+#[path = "../tests/txn_common/mod.rs"]
 mod txn_common;
 
 use std::io::Write;
@@ -24,11 +24,9 @@ fn dst(i: usize) -> String {
     format!("{}.{}.{}.0/24", 11 + i / 65536, (i / 256) % 256, i % 256)
 }
 
-#[test]
-#[ignore = "figures: run by hand with --release --ignored --nocapture"]
-fn commit_of_many_routes_vs_ip_batch() {
-    let n: usize = std::env::var("IPDB_TXN_ROUTES")
-        .ok()
+fn main() {
+    let n: usize = std::env::args()
+        .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(10_000);
     let Some(a) = setup("txn-perf-a") else { return };
