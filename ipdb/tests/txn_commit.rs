@@ -345,7 +345,7 @@ fn planning_against_the_database() {
     let ns = testns::require!("txn-db");
     populate(&ns);
     let db = ipdb::Ipdb::open_in_netns(ns.path()).unwrap();
-    let mut txns = db.transactions(ipr(&ns));
+    let mut txns = db.transactions().unwrap();
     let id = txns.begin();
     txns.get(id)
         .unwrap()

@@ -191,6 +191,8 @@ pub struct Ipdb {
     fd: OwnedFd,
     monitor: Option<Monitor>,
     callbacks: Option<JoinHandle<()>>,
+    /// The namespace file it was opened in (`None`: the caller's own).
+    netns: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Ipdb {
@@ -227,6 +229,7 @@ impl Ipdb {
             (Sink::Caller(Vec::new()), None)
         };
         let engine = Engine::open(&opts, sink)?;
+        let netns = opts.netns.clone();
         let shared = engine.shared.clone();
         let spawn_err = |e: std::io::Error| {
             Error::new(
@@ -247,6 +250,7 @@ impl Ipdb {
             fd,
             monitor: None,
             callbacks: None,
+            netns,
         };
         if let Some(rx) = cb_rx {
             let shared = db.shared.clone();
@@ -275,6 +279,12 @@ impl Ipdb {
             db.monitor = Some(Monitor { waker, thread });
         }
         Ok(db)
+    }
+
+    /// The namespace file this database was opened in (`None` for the
+    /// caller's own namespace): where a change to it must be sent.
+    pub fn netns_path(&self) -> Option<&Path> {
+        self.netns.as_deref()
     }
 
     /// Runs `f` on the current state (under the read lock: keep it short;

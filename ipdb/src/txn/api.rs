@@ -20,6 +20,29 @@ impl Snapshot {
 }
 
 impl Ipdb {
+    /// Transactions on this database's namespace (IPDB's `begin`,
+    /// `review`, `commit`, `drop` live on the returned [`Txns`]), sent
+    /// through a new [`IpRoute`] in the same namespace and planned against
+    /// the database's view.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let db = ipdb::Ipdb::open_in_netns("/run/netns/blue")?;
+    /// let mut txns = db.transactions()?;
+    /// let id = txns.begin();
+    /// txns.get(id).unwrap().link("eth0").set_mtu(1400);
+    /// txns.commit(id)?;
+    /// # Ok(()) }
+    /// ```
+    pub fn transactions(&self) -> Result<Txns<'_>, crate::Error> {
+        let ipr = match self.netns_path() {
+            Some(path) => IpRoute::open_in_netns(path)?,
+            None => IpRoute::open()?,
+        };
+        Ok(self.transactions_with(ipr))
+    }
+
+
     /// Transactions on this database's namespace, sent through `ipr` (a
     /// handle on the same namespace) and planned against the database's
     /// view, so a commit does not dump the namespace first. The rollback
@@ -28,7 +51,7 @@ impl Ipdb {
     /// Before each read the events already queued for the database are
     /// applied: the kernel queues the notifications of a change before it
     /// acks the change, so the view then includes every earlier commit.
-    pub fn transactions(&self, ipr: IpRoute) -> Txns<'_> {
+    pub fn transactions_with(&self, ipr: IpRoute) -> Txns<'_> {
         Txns::with_source(
             ipr,
             Box::new(move |_| {
