@@ -42,7 +42,6 @@ impl Ipdb {
         Ok(self.transactions_with(ipr))
     }
 
-
     /// Transactions on this database's namespace, sent through `ipr` (a
     /// handle on the same namespace) and planned against the database's
     /// view, so a commit does not dump the namespace first. The rollback
