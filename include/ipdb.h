@@ -45,6 +45,58 @@
 #include <stdint.h>
 
 /**
+ * `ipdb_db_open` flag: no monitor thread. The caller polls `ipdb_db_fd`
+ * and calls `ipdb_db_process`; callbacks then run inside `ipdb_db_process`.
+ */
+#define IPDB_OPEN_NO_THREAD 1
+
+/**
+ * `ipdb_event.kind`: the object is new.
+ */
+#define IPDB_EVENT_ADD 1
+
+/**
+ * `ipdb_event.kind`: the object changed; the `old_*` pointer has it before.
+ */
+#define IPDB_EVENT_CHANGE 2
+
+/**
+ * `ipdb_event.kind`: the object is gone; the pointer has it as last seen.
+ */
+#define IPDB_EVENT_DEL 3
+
+/**
+ * `ipdb_event.object`: a link (`link`, `old_link`).
+ */
+#define IPDB_OBJECT_LINK 1
+
+/**
+ * `ipdb_event.object`: an address (`address`, `old_address`).
+ */
+#define IPDB_OBJECT_ADDRESS 2
+
+/**
+ * `ipdb_event.object`: a route (`route`, `old_route`).
+ */
+#define IPDB_OBJECT_ROUTE 3
+
+/**
+ * `ipdb_event.object`: a neighbour (`neighbour`, `old_neighbour`).
+ */
+#define IPDB_OBJECT_NEIGHBOUR 4
+
+/**
+ * `ipdb_event.object`: a rule (`rule`, `old_rule`).
+ */
+#define IPDB_OBJECT_RULE 5
+
+/**
+ * `ipdb_event.object`: a nexthop object (no record in the C API yet: all
+ * object pointers are NULL).
+ */
+#define IPDB_OBJECT_NEXTHOP 6
+
+/**
  * Most networks `ipdb_addr_summarize` can produce (an IPv6 range needs
  * at most 254); an output array this long never gets `IPDB_BUFFER_TOO_SMALL`.
  */
@@ -55,6 +107,16 @@
  * prefix difference, at most 128).
  */
 #define IPDB_EXCLUDE_MAX 128
+
+/**
+ * Size of the name fields (`IFNAMSIZ`): up to 15 bytes and a NUL.
+ */
+#define IPDB_NAME_SIZE 16
+
+/**
+ * Size of the link-layer address fields (`MAX_ADDR_LEN`).
+ */
+#define IPDB_HWADDR_SIZE 32
 
 /**
  * Success.
@@ -135,6 +197,48 @@
  * CPython `IndexError`: a network index out of range.
  */
 #define IPDB_INDEX_ERROR 104
+
+/**
+ * The kernel refused a request: the last error has the errno and the
+ * kernel's extended-ack text when it sent one.
+ */
+#define IPDB_KERNEL_ERROR 200
+
+/**
+ * A system call failed (opening a socket, entering a namespace, starting a
+ * thread, a receive queue overrun the database could not heal); the last
+ * error has the errno.
+ */
+#define IPDB_SYSTEM_ERROR 201
+
+/**
+ * A kernel reply did not decode, or a request did not fit the wire format.
+ */
+#define IPDB_PROTOCOL_ERROR 202
+
+/**
+ * No open transaction has that id (never begun, or already committed or
+ * dropped).
+ */
+#define IPDB_NO_TRANSACTION 203
+
+/**
+ * A commit failed (a step was refused or got no answer, or it could not be
+ * planned) and everything it applied was rolled back and verified.
+ */
+#define IPDB_COMMIT_FAILED 204
+
+/**
+ * A commit hook vetoed; everything the commit applied was rolled back and
+ * verified.
+ */
+#define IPDB_HOOK_VETO 205
+
+/**
+ * A commit failed and its rollback could not restore everything (or could
+ * not verify it): the last error lists what differs.
+ */
+#define IPDB_ROLLBACK_INCOMPLETE 206
 
 /**
  * Size in bytes, NUL included, that holds every text form the `*_format`
@@ -253,10 +357,33 @@
 typedef struct ipdb_addr_iter ipdb_addr_iter;
 
 /**
+ * A kernel-synchronised database of one network namespace. Opaque; made by
+ * `ipdb_db_open`, freed by `ipdb_db_close`.
+ *
+ * Thread-safe: any thread may call any `ipdb_db_*` function on it at the
+ * same time as others (reads see a consistent state; transactions are
+ * serialised), except `ipdb_db_close`, which must come after every other
+ * call on the handle has returned.
+ */
+typedef struct ipdb_db ipdb_db;
+
+/**
  * A lazy sequence of networks (`ipdb_net_subnets`). Same ownership and
  * threading rules as `ipdb_addr_iter`.
  */
 typedef struct ipdb_net_iter ipdb_net_iter;
+
+/**
+ * A consistent copy of a database's links, addresses, routes, neighbours
+ * and rules at one instant. Opaque; made by `ipdb_db_snapshot`, freed by
+ * `ipdb_snapshot_free`. It does not change after it is taken and does not
+ * refer to the database (it may outlive it).
+ *
+ * The arrays it lends (`ipdb_snapshot_links`, ...) stay valid, unchanged,
+ * until `ipdb_snapshot_free`. Read-only use from several threads at once
+ * is fine.
+ */
+typedef struct ipdb_snapshot ipdb_snapshot;
 
 /**
  * An IPv4 or IPv6 address, as a value C can copy, compare with `memcmp`
@@ -287,19 +414,60 @@ typedef struct ipdb_addr {
 } ipdb_addr;
 
 /**
- * An address on a network, host bits allowed (CPython `IPv4Interface` /
- * `IPv6Interface`), e.g. `192.0.2.5/24`.
+ * A network interface (`ip link`).
  */
-typedef struct ipdb_iface {
+typedef struct ipdb_link {
   /**
-   * The address (may carry an IPv6 scope id).
+   * `ifi_index`.
    */
-  struct ipdb_addr addr;
+  uint32_t index;
   /**
-   * The prefix length, 0..=32 (IPv4) or 0..=128 (IPv6).
+   * `ifi_flags`: `IFF_*` (`IFF_UP` 0x1, `IFF_LOWER_UP` 0x10000...).
    */
-  uint8_t prefixlen;
-} ipdb_iface;
+  uint32_t flags;
+  /**
+   * `IFLA_MTU`; 0 when the kernel did not say.
+   */
+  uint32_t mtu;
+  /**
+   * `IFLA_MASTER`: index of the bridge/bond/VRF this link is a port of; 0 none.
+   */
+  uint32_t master;
+  /**
+   * `IFLA_LINK`: index of the parent link (or a veth's peer, possibly in
+   * another namespace); 0 none.
+   */
+  uint32_t link;
+  /**
+   * `IFLA_TXQLEN`; 0 when the kernel did not say.
+   */
+  uint32_t txqlen;
+  /**
+   * `ifi_type`: `ARPHRD_*` (1 Ethernet, 772 loopback...).
+   */
+  uint16_t link_type;
+  /**
+   * `IFLA_OPERSTATE`: `IF_OPER_*` (0 unknown, 2 down, 6 up...).
+   */
+  uint8_t operstate;
+  /**
+   * Bytes used in `mac`; 0 when the link has no link-layer address.
+   */
+  uint8_t mac_len;
+  /**
+   * `IFLA_ADDRESS`: the link-layer address, `mac_len` bytes.
+   */
+  uint8_t mac[IPDB_HWADDR_SIZE];
+  /**
+   * `IFLA_IFNAME`, NUL-terminated.
+   */
+  char name[IPDB_NAME_SIZE];
+  /**
+   * `IFLA_INFO_KIND` ("veth", "bridge", "dummy"...), NUL-terminated;
+   * empty for links without one (loopback, physical NICs).
+   */
+  char kind[IPDB_NAME_SIZE];
+} ipdb_link;
 
 /**
  * An IP network: an address with no bits set right of the prefix length
@@ -316,6 +484,365 @@ typedef struct ipdb_net {
    */
   uint8_t prefixlen;
 } ipdb_net;
+
+/**
+ * A route (`ip route`), any table. The hops of a multipath route come
+ * from `ipdb_snapshot_route_hops`.
+ */
+typedef struct ipdb_route {
+  /**
+   * Table id (254 main, 255 local, 253 default, any other up to 2^32-1).
+   */
+  uint32_t table;
+  /**
+   * `RTA_OIF`: output interface index; 0 none (multipath, blackhole...).
+   */
+  uint32_t oif;
+  /**
+   * `RTA_PRIORITY` (the metric); 0 when absent.
+   */
+  uint32_t priority;
+  /**
+   * `rtm_flags`: `RTM_F_*` and `RTNH_F_*`.
+   */
+  uint32_t flags;
+  /**
+   * `RTA_NH_ID`: the nexthop object used; 0 none.
+   */
+  uint32_t nh_id;
+  /**
+   * How many hops a multipath route has (0 for a single-hop route).
+   */
+  uint32_t nexthops;
+  /**
+   * `rtm_family`: `AF_INET` (2) or `AF_INET6` (10).
+   */
+  uint8_t family;
+  /**
+   * `rtm_protocol`: `RTPROT_*` (2 kernel, 3 boot, 4 static...).
+   */
+  uint8_t protocol;
+  /**
+   * `rtm_scope`: `RT_SCOPE_*` (0 universe, 253 link, 254 host).
+   */
+  uint8_t scope;
+  /**
+   * `rtm_type`: `RTN_*` (1 unicast, 2 local, 6 blackhole, 7 unreachable...).
+   */
+  uint8_t route_type;
+  /**
+   * `rtm_tos`.
+   */
+  uint8_t tos;
+  /**
+   * Destination prefix; `0.0.0.0/0` or `::/0` for a default route.
+   */
+  struct ipdb_net dst;
+  /**
+   * Source prefix (IPv6 source routing); `addr.family` 0 when none.
+   */
+  struct ipdb_net src;
+  /**
+   * `RTA_GATEWAY`; family 0 when none.
+   */
+  struct ipdb_addr gateway;
+  /**
+   * `RTA_PREFSRC`; family 0 when none.
+   */
+  struct ipdb_addr prefsrc;
+} ipdb_route;
+
+/**
+ * An interface address (`ip address`).
+ */
+typedef struct ipdb_address {
+  /**
+   * `ifa_index`: the link it is on.
+   */
+  uint32_t index;
+  /**
+   * `IFA_F_*` flags.
+   */
+  uint32_t flags;
+  /**
+   * `ifa_family`: `AF_INET` (2) or `AF_INET6` (10).
+   */
+  uint8_t family;
+  /**
+   * `ifa_prefixlen`.
+   */
+  uint8_t prefixlen;
+  /**
+   * `ifa_scope`: `RT_SCOPE_*` (0 global, 253 link, 254 host).
+   */
+  uint8_t scope;
+  /**
+   * The interface's own address (`IFA_LOCAL`, else `IFA_ADDRESS`).
+   */
+  struct ipdb_addr local;
+  /**
+   * The peer of a point-to-point address; family 0 when there is none.
+   */
+  struct ipdb_addr peer;
+  /**
+   * `IFA_BROADCAST`; family 0 when absent.
+   */
+  struct ipdb_addr broadcast;
+  /**
+   * `IFA_LABEL` (IPv4), NUL-terminated; empty when absent.
+   */
+  char label[IPDB_NAME_SIZE];
+} ipdb_address;
+
+/**
+ * A neighbour (ARP/NDP) entry, or a bridge FDB entry (family `AF_BRIDGE`).
+ */
+typedef struct ipdb_neighbour {
+  /**
+   * `ndm_ifindex`: the link.
+   */
+  uint32_t index;
+  /**
+   * `NDA_MASTER`: the bridge of an FDB entry; 0 none.
+   */
+  uint32_t master;
+  /**
+   * `ndm_state`: `NUD_*` bits (2 reachable, 4 stale, 128 permanent...).
+   */
+  uint16_t state;
+  /**
+   * `NDA_VLAN` (FDB); 0 none.
+   */
+  uint16_t vlan;
+  /**
+   * `ndm_family`: `AF_INET` (2), `AF_INET6` (10) or `AF_BRIDGE` (7).
+   */
+  uint8_t family;
+  /**
+   * `ndm_flags`: `NTF_*`.
+   */
+  uint8_t flags;
+  /**
+   * `ndm_type`: `RTN_*`.
+   */
+  uint8_t ntype;
+  /**
+   * Bytes used in `lladdr`; 0 when absent.
+   */
+  uint8_t lladdr_len;
+  /**
+   * `NDA_LLADDR`: the link-layer address, `lladdr_len` bytes.
+   */
+  uint8_t lladdr[IPDB_HWADDR_SIZE];
+  /**
+   * `NDA_DST`; family 0 when absent (FDB entries).
+   */
+  struct ipdb_addr dst;
+} ipdb_neighbour;
+
+/**
+ * A routing policy rule (`ip rule`).
+ */
+typedef struct ipdb_rule {
+  /**
+   * `FRA_PRIORITY`.
+   */
+  uint32_t priority;
+  /**
+   * The table id.
+   */
+  uint32_t table;
+  /**
+   * `FIB_RULE_*` flags (2 invert).
+   */
+  uint32_t flags;
+  /**
+   * `FRA_FWMARK`; 0 when absent.
+   */
+  uint32_t fwmark;
+  /**
+   * `FRA_FWMASK`; 0 when absent.
+   */
+  uint32_t fwmask;
+  /**
+   * `FRA_GOTO`: the priority a goto rule jumps to; 0 when absent.
+   */
+  uint32_t goto_priority;
+  /**
+   * `AF_INET` (2) or `AF_INET6` (10).
+   */
+  uint8_t family;
+  /**
+   * `FR_ACT_*` (1 to table, 2 goto, 3 nop, 6 blackhole...).
+   */
+  uint8_t action;
+  /**
+   * `tos`.
+   */
+  uint8_t tos;
+  /**
+   * `FRA_PROTOCOL` (`RTPROT_*`); 0 when absent.
+   */
+  uint8_t protocol;
+  /**
+   * Source prefix; `addr.family` 0 when the rule matches every source.
+   */
+  struct ipdb_net src;
+  /**
+   * Destination prefix; `addr.family` 0 when it matches every destination.
+   */
+  struct ipdb_net dst;
+  /**
+   * `FRA_IIFNAME`, NUL-terminated; empty when absent.
+   */
+  char iifname[IPDB_NAME_SIZE];
+  /**
+   * `FRA_OIFNAME`, NUL-terminated; empty when absent.
+   */
+  char oifname[IPDB_NAME_SIZE];
+} ipdb_rule;
+
+/**
+ * A change the database applied, as a callback sees it. Borrowed: the
+ * event and everything it points to are valid only during the callback
+ * (copy what you keep).
+ *
+ * Exactly the pointer named by `object` is non-NULL (none for
+ * `IPDB_OBJECT_NEXTHOP`); its `old_*` twin is non-NULL only for
+ * `IPDB_EVENT_CHANGE`.
+ */
+typedef struct ipdb_event {
+  /**
+   * `IPDB_EVENT_ADD`, `IPDB_EVENT_CHANGE` or `IPDB_EVENT_DEL`.
+   */
+  uint8_t kind;
+  /**
+   * `IPDB_OBJECT_*`: which pointer below is set.
+   */
+  uint8_t object;
+  /**
+   * The link as it is now (for a deletion: as it was).
+   */
+  const struct ipdb_link *link;
+  /**
+   * The link before a change.
+   */
+  const struct ipdb_link *old_link;
+  /**
+   * The address.
+   */
+  const struct ipdb_address *address;
+  /**
+   * The address before a change.
+   */
+  const struct ipdb_address *old_address;
+  /**
+   * The route.
+   */
+  const struct ipdb_route *route;
+  /**
+   * The route before a change.
+   */
+  const struct ipdb_route *old_route;
+  /**
+   * The neighbour.
+   */
+  const struct ipdb_neighbour *neighbour;
+  /**
+   * The neighbour before a change.
+   */
+  const struct ipdb_neighbour *old_neighbour;
+  /**
+   * The rule.
+   */
+  const struct ipdb_rule *rule;
+  /**
+   * The rule before a change.
+   */
+  const struct ipdb_rule *old_rule;
+} ipdb_event;
+
+/**
+ * A callback: gets each event and the `userdata` given at registration.
+ * It must not unwind (C++ exceptions, `longjmp` out) and must not call
+ * `ipdb_db_close` on its database.
+ */
+typedef void (*ipdb_event_cb)(const struct ipdb_event *event, void *userdata);
+
+/**
+ * An address on a network, host bits allowed (CPython `IPv4Interface` /
+ * `IPv6Interface`), e.g. `192.0.2.5/24`.
+ */
+typedef struct ipdb_iface {
+  /**
+   * The address (may carry an IPv6 scope id).
+   */
+  struct ipdb_addr addr;
+  /**
+   * The prefix length, 0..=32 (IPv4) or 0..=128 (IPv6).
+   */
+  uint8_t prefixlen;
+} ipdb_iface;
+
+/**
+ * One hop of a multipath route.
+ */
+typedef struct ipdb_route_hop {
+  /**
+   * `rtnh_ifindex`: output interface.
+   */
+  uint32_t oif;
+  /**
+   * The weight as `ip route` spells it (1..=256).
+   */
+  uint16_t weight;
+  /**
+   * `rtnh_flags`: `RTNH_F_*` (onlink, dead, linkdown...).
+   */
+  uint8_t flags;
+  /**
+   * The hop's gateway (`RTA_GATEWAY`, or `RTA_VIA` of the other
+   * family); family 0 when none.
+   */
+  struct ipdb_addr gateway;
+} ipdb_route_hop;
+
+/**
+ * A route to add or delete in a transaction.
+ */
+typedef struct ipdb_route_spec {
+  /**
+   * Destination prefix (host bits must be clear).
+   */
+  struct ipdb_net dst;
+  /**
+   * Gateway; `family` 0 for none.
+   */
+  struct ipdb_addr gateway;
+  /**
+   * Table id; 0 for main (254).
+   */
+  uint32_t table;
+  /**
+   * Priority (metric); 0 for none.
+   */
+  uint32_t priority;
+  /**
+   * Output link by name (also a link the transaction creates),
+   * NUL-terminated; empty for none.
+   */
+  char dev[IPDB_NAME_SIZE];
+} ipdb_route_spec;
+
+/**
+ * A commit hook: called with its `userdata` after every step of the
+ * commit was acked by the kernel, on the thread calling `ipdb_txn_commit`,
+ * inside that call. Return 0 to let the commit stand; any other value
+ * vetoes it (everything is rolled back; `ipdb_txn_commit` returns
+ * `IPDB_HOOK_VETO` and the last error names the hook and the value). It
+ * must not unwind and must not call `ipdb_txn_*` on the same database.
+ */
+typedef int (*ipdb_hook_cb)(void *userdata);
 
 #ifdef __cplusplus
 extern "C" {
@@ -481,6 +1008,169 @@ int ipdb_addr_compare(const struct ipdb_addr *a, const struct ipdb_addr *b, int 
  * `buf` must point to `len` writable bytes; `out_len` to a writable `size_t`.
  */
 int ipdb_last_error(char *buf, size_t len, size_t *out_len);
+
+/**
+ * Opens a database of a network namespace: subscribes to its rtnetlink
+ * events, dumps links, addresses, routes, neighbours, rules and nexthops,
+ * and (by default) starts a monitor thread that applies events as they
+ * come and a callback thread that runs the callbacks.
+ *
+ * - `netns_path`: optional NUL-terminated path of a namespace file
+ *   (`/run/netns/NAME`, `/proc/PID/ns/net`); NULL for the caller's own
+ *   namespace. (A path, like `open(2)`'s: NUL-terminated, any bytes.)
+ * - `flags`: 0, or `IPDB_OPEN_NO_THREAD`. Other bits are
+ *   `IPDB_INVALID_ARGUMENT`.
+ * - `out`: receives the handle; close it with `ipdb_db_close`.
+ *
+ * Errors: `IPDB_SYSTEM_ERROR` (no such namespace, no permission, socket
+ * or thread creation failed), `IPDB_KERNEL_ERROR` (the kernel refused a
+ * dump), `IPDB_PROTOCOL_ERROR`; the last error says which.
+ *
+ * # Safety
+ * `netns_path` is NULL or a NUL-terminated string; `out` points to a
+ * writable `ipdb_db *`.
+ */
+int ipdb_db_open(const char *netns_path, uint32_t flags, struct ipdb_db **out);
+
+/**
+ * Closes a database: stops and joins its threads (a callback running
+ * now finishes first), closes its sockets, drops open transactions
+ * without sending them, frees the handle. NULL is a no-op.
+ *
+ * Must not be called from inside a callback of the same database (it
+ * would wait for itself), nor while another thread uses the handle.
+ *
+ * # Safety
+ * `db` is NULL or a handle from `ipdb_db_open` not closed yet.
+ */
+void ipdb_db_close(struct ipdb_db *db);
+
+/**
+ * The database's event socket, for a `poll`/`epoll` loop on a database
+ * opened with `IPDB_OPEN_NO_THREAD`: when it is readable, call
+ * `ipdb_db_process`. The fd belongs to the database (do not close it or
+ * read from it); it stays valid until `ipdb_db_close`.
+ *
+ * # Safety
+ * `db` is a live handle; `out_fd` points to a writable `int`.
+ */
+int ipdb_db_fd(const struct ipdb_db *db, int *out_fd);
+
+/**
+ * Applies what the kernel has sent since the last call, without blocking,
+ * and (without a monitor thread) runs the callbacks on each change, on
+ * this thread, before returning. Also re-reads what the kernel changed
+ * without telling (routes of a link that went down). With a monitor
+ * thread it is allowed but rarely useful.
+ *
+ * - `out_applied`: optional; receives how many kernel messages were applied.
+ *
+ * Reads a bounded amount per call; when `ipdb_db_has_more` then says
+ * true, call it again before waiting for the fd.
+ *
+ * # Safety
+ * `db` is a live handle; `out_applied` is NULL or points to a writable `size_t`.
+ */
+int ipdb_db_process(const struct ipdb_db *db, size_t *out_applied);
+
+/**
+ * Whether `ipdb_db_process` has work left that will not make the fd
+ * readable (it stopped at its budget, or re-reads are due).
+ *
+ * # Safety
+ * `db` is a live handle; `out` points to a writable `bool`.
+ */
+int ipdb_db_has_more(const struct ipdb_db *db, bool *out);
+
+/**
+ * Copies the link with index `index` into `out`; `IPDB_NO_VALUE` when
+ * there is none (out untouched).
+ *
+ * # Safety
+ * `db` is a live handle; `out` points to a writable `ipdb_link`.
+ */
+int ipdb_db_link_by_index(const struct ipdb_db *db, uint32_t index, struct ipdb_link *out);
+
+/**
+ * Copies the link named `name` (`name_len` bytes, no NUL needed) into
+ * `out`; `IPDB_NO_VALUE` when there is none.
+ *
+ * # Safety
+ * `db` is a live handle; `name` points to `name_len` bytes; `out` to a
+ * writable `ipdb_link`.
+ */
+int ipdb_db_link_by_name(const struct ipdb_db *db,
+                         const char *name,
+                         size_t name_len,
+                         struct ipdb_link *out);
+
+/**
+ * Copies the route to exactly `dst` in `table` with the lowest priority
+ * (routes without TOS first) into `out`; `IPDB_NO_VALUE` when there is none.
+ *
+ * # Safety
+ * `db` is a live handle; `dst` points to an `ipdb_net`; `out` to a
+ * writable `ipdb_route`.
+ */
+int ipdb_db_route_get(const struct ipdb_db *db,
+                      uint32_t table,
+                      const struct ipdb_net *dst,
+                      struct ipdb_route *out);
+
+/**
+ * Longest-prefix match of `addr` in `table`, from the database (no
+ * kernel call): the route the kernel would pick there without policy
+ * rules (most specific prefix, then lowest priority, routes with a TOS
+ * left out). Copies it into `out`; `IPDB_NO_VALUE` when no route covers
+ * `addr`. A scope id of `addr` is ignored.
+ *
+ * # Safety
+ * `db` is a live handle; `addr` points to an `ipdb_addr`; `out` to a
+ * writable `ipdb_route`.
+ */
+int ipdb_db_route_lookup(const struct ipdb_db *db,
+                         uint32_t table,
+                         const struct ipdb_addr *addr,
+                         struct ipdb_route *out);
+
+/**
+ * Registers `cb` to be called with every change the database applies
+ * from now on, after the database holds it (a lookup from inside the
+ * callback sees the change).
+ *
+ * Which thread calls it: with the monitor thread (the default), the
+ * database's callback thread, one event at a time, in order; with
+ * `IPDB_OPEN_NO_THREAD`, the thread calling `ipdb_db_process`, inside
+ * that call. Several callbacks get each event in registration order.
+ * `userdata` is passed through untouched: the caller keeps what it points
+ * to alive (and safe to use from the calling thread) until
+ * `ipdb_db_unregister_callback` returns or the database is closed. The
+ * event is borrowed for the call only.
+ *
+ * A callback may call any `ipdb_db_*` function on its database except
+ * `ipdb_db_close`; it must not unwind into the library.
+ *
+ * - `out_id`: receives the id for `ipdb_db_unregister_callback`.
+ *
+ * # Safety
+ * `db` is a live handle; `cb` a valid function; `out_id` points to a
+ * writable `uint64_t`.
+ */
+int ipdb_db_register_callback(const struct ipdb_db *db,
+                              ipdb_event_cb cb,
+                              void *userdata,
+                              uint64_t *out_id);
+
+/**
+ * Unregisters a callback: it is not called after this returns, unless
+ * it is running on the callback thread right now (that call finishes).
+ * `IPDB_NO_VALUE` when no callback has that id (not registered, or
+ * already unregistered).
+ *
+ * # Safety
+ * `db` is a live handle.
+ */
+int ipdb_db_unregister_callback(const struct ipdb_db *db, uint64_t id);
 
 /**
  * Parses an interface (an address on a network, host bits allowed): with
@@ -868,6 +1558,112 @@ int ipdb_net_address_exclude(const struct ipdb_net *net,
                              size_t *out_len);
 
 /**
+ * Takes a snapshot of the database (one read lock; the monitor waits
+ * for it to finish, so it costs about a copy of every record).
+ *
+ * Links come by index; addresses, routes (IPv4 then IPv6), neighbours and
+ * rules in the database's order.
+ *
+ * - `out`: receives the handle; free it with `ipdb_snapshot_free`.
+ *
+ * # Safety
+ * `db` is a live handle; `out` points to a writable `ipdb_snapshot *`.
+ */
+int ipdb_db_snapshot(const struct ipdb_db *db, struct ipdb_snapshot **out);
+
+/**
+ * Frees a snapshot and every array it lent. NULL is a no-op.
+ *
+ * # Safety
+ * `snap` is NULL or a handle from `ipdb_db_snapshot` not freed yet.
+ */
+void ipdb_snapshot_free(struct ipdb_snapshot *snap);
+
+/**
+ * The snapshot's links, by index.
+ *
+ * - `out_items`: receives a pointer to the first of `*out_count` items
+ *   (never NULL, even for 0 items), borrowed from the snapshot: valid
+ *   until `ipdb_snapshot_free`.
+ *
+ * # Safety
+ * `snap` is a live snapshot; the out-pointers are writable.
+ */
+int ipdb_snapshot_links(const struct ipdb_snapshot *snap,
+                        const struct ipdb_link **out_items,
+                        size_t *out_count);
+
+/**
+ * The snapshot's interface addresses.
+ *
+ * - `out_items`: receives a pointer to the first of `*out_count` items
+ *   (never NULL, even for 0 items), borrowed from the snapshot: valid
+ *   until `ipdb_snapshot_free`.
+ *
+ * # Safety
+ * `snap` is a live snapshot; the out-pointers are writable.
+ */
+int ipdb_snapshot_addresses(const struct ipdb_snapshot *snap,
+                            const struct ipdb_address **out_items,
+                            size_t *out_count);
+
+/**
+ * The snapshot's routes, every kept table, IPv4 then IPv6.
+ *
+ * - `out_items`: receives a pointer to the first of `*out_count` items
+ *   (never NULL, even for 0 items), borrowed from the snapshot: valid
+ *   until `ipdb_snapshot_free`.
+ *
+ * # Safety
+ * `snap` is a live snapshot; the out-pointers are writable.
+ */
+int ipdb_snapshot_routes(const struct ipdb_snapshot *snap,
+                         const struct ipdb_route **out_items,
+                         size_t *out_count);
+
+/**
+ * The snapshot's neighbour entries (ARP, NDP, bridge FDB).
+ *
+ * - `out_items`: receives a pointer to the first of `*out_count` items
+ *   (never NULL, even for 0 items), borrowed from the snapshot: valid
+ *   until `ipdb_snapshot_free`.
+ *
+ * # Safety
+ * `snap` is a live snapshot; the out-pointers are writable.
+ */
+int ipdb_snapshot_neighbours(const struct ipdb_snapshot *snap,
+                             const struct ipdb_neighbour **out_items,
+                             size_t *out_count);
+
+/**
+ * The snapshot's policy rules, in the kernel's order.
+ *
+ * - `out_items`: receives a pointer to the first of `*out_count` items
+ *   (never NULL, even for 0 items), borrowed from the snapshot: valid
+ *   until `ipdb_snapshot_free`.
+ *
+ * # Safety
+ * `snap` is a live snapshot; the out-pointers are writable.
+ */
+int ipdb_snapshot_rules(const struct ipdb_snapshot *snap,
+                        const struct ipdb_rule **out_items,
+                        size_t *out_count);
+
+/**
+ * The hops of route `route_index` of the snapshot (as in
+ * `ipdb_snapshot_routes`): `routes[route_index].nexthops` items, none for
+ * a single-hop route. `IPDB_INVALID_ARGUMENT` for an index past the end.
+ * Borrowed like the other arrays: valid until `ipdb_snapshot_free`.
+ *
+ * # Safety
+ * `snap` is a live snapshot; the out-pointers are writable.
+ */
+int ipdb_snapshot_route_hops(const struct ipdb_snapshot *snap,
+                             size_t route_index,
+                             const struct ipdb_route_hop **out_items,
+                             size_t *out_count);
+
+/**
  * The name and a one-line meaning of a status code, e.g.
  * `"IPDB_NULL_PARAMETER: a required pointer argument was NULL"`.
  *
@@ -876,6 +1672,132 @@ int ipdb_net_address_exclude(const struct ipdb_net *net,
  * returns no status, since it cannot fail. Thread-safe.
  */
 const char *ipdb_status_str(int status);
+
+/**
+ * Opens a transaction on the database's namespace; several may be open.
+ *
+ * - `out_id`: receives its id for the other `ipdb_txn_*` calls.
+ *
+ * The first call opens the transactions' netlink socket
+ * (`IPDB_SYSTEM_ERROR` when that fails).
+ *
+ * # Safety
+ * `db` is a live handle; `out_id` points to a writable `uint64_t`.
+ */
+int ipdb_txn_begin(const struct ipdb_db *db, uint64_t *out_id);
+
+/**
+ * Stages: set the MTU of link `name`.
+ *
+ * # Safety
+ * `db` is a live handle; `name` points to `name_len` bytes.
+ */
+int ipdb_txn_link_set_mtu(const struct ipdb_db *db,
+                          uint64_t id,
+                          const char *name,
+                          size_t name_len,
+                          uint32_t mtu);
+
+/**
+ * Stages: set link `name` up (`up` true) or down.
+ *
+ * # Safety
+ * As `ipdb_txn_link_set_mtu`.
+ */
+int ipdb_txn_link_set_up(const struct ipdb_db *db,
+                         uint64_t id,
+                         const char *name,
+                         size_t name_len,
+                         bool up);
+
+/**
+ * Stages: add (`add` true) or delete the address `iface` (e.g.
+ * `10.0.0.1/24`) on link `name`.
+ *
+ * # Safety
+ * As `ipdb_txn_link_set_mtu`; `iface` points to an `ipdb_iface`.
+ */
+int ipdb_txn_link_ip(const struct ipdb_db *db,
+                     uint64_t id,
+                     const char *name,
+                     size_t name_len,
+                     bool add,
+                     const struct ipdb_iface *iface);
+
+/**
+ * Stages: add (`add` true) or delete a route. A deletion matches the
+ * route by the fields given (destination, table, priority, gateway,
+ * device).
+ *
+ * # Safety
+ * `db` is a live handle; `spec` points to an `ipdb_route_spec`.
+ */
+int ipdb_txn_route(const struct ipdb_db *db,
+                   uint64_t id,
+                   bool add,
+                   const struct ipdb_route_spec *spec);
+
+/**
+ * Adds a commit hook named `name` (for the error text) to the
+ * transaction; hooks run in the order added. See `ipdb_hook_cb`.
+ * `userdata` must stay valid until the transaction is committed or dropped.
+ *
+ * # Safety
+ * `db` is a live handle; `name` points to `name_len` bytes; `cb` is a
+ * valid function.
+ */
+int ipdb_txn_add_hook(const struct ipdb_db *db,
+                      uint64_t id,
+                      const char *name,
+                      size_t name_len,
+                      ipdb_hook_cb cb,
+                      void *userdata);
+
+/**
+ * Writes what transaction `id` would change, against the namespace as it
+ * is now, as JSON text into `buf`:
+ * `{"links":[{"name":…,"created":kind|null,"removed":bool,
+ * "fields":[{"field":…,"old":…|null,"new":…}],"add_ip":[…],"del_ip":[…],
+ * "add_ports":[…],"del_ports":[…]}],"routes":{"added":[…],
+ * "changed":[[old,new]],"removed":[…]},"neighbours":{…},"rules":{…}}`
+ * (objects in `ip(8)` words).
+ *
+ * - `buf`, `len`, `out_len`: as every text result (`IPDB_BUFFER_TOO_SMALL`
+ *   reports the length needed without the NUL).
+ *
+ * # Safety
+ * `db` is a live handle; `buf` points to `len` writable bytes; `out_len`
+ * to a writable `size_t`.
+ */
+int ipdb_txn_review(const struct ipdb_db *db, uint64_t id, char *buf, size_t len, size_t *out_len);
+
+/**
+ * Commits transaction `id` and closes it: every change or none. On
+ * failure everything applied is undone newest first and the namespace is
+ * read back and compared with the state before.
+ *
+ * Returns `IPDB_OK`; `IPDB_COMMIT_FAILED` (a step refused: the last error
+ * has the step, the kernel's errno and extended-ack text; rolled back and
+ * verified), `IPDB_HOOK_VETO` (rolled back and verified),
+ * `IPDB_ROLLBACK_INCOMPLETE` (the last error lists what could not be
+ * restored), `IPDB_NO_TRANSACTION`. Hooks run on this thread.
+ *
+ * - `out_applied`: optional; receives how many steps the kernel acked
+ *   (on success: all of them).
+ *
+ * # Safety
+ * `db` is a live handle; `out_applied` is NULL or points to a writable `size_t`.
+ */
+int ipdb_txn_commit(const struct ipdb_db *db, uint64_t id, size_t *out_applied);
+
+/**
+ * Drops transaction `id` without sending anything.
+ * `IPDB_NO_TRANSACTION` when it is not open.
+ *
+ * # Safety
+ * `db` is a live handle.
+ */
+int ipdb_txn_drop(const struct ipdb_db *db, uint64_t id);
 
 #ifdef __cplusplus
 }  // extern "C"

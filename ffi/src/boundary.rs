@@ -45,6 +45,11 @@ pub(crate) enum Failure {
         err: IpError,
         arg: Option<&'static str>,
     },
+    /// A database or kernel call failed.
+    Db(ipdb::Error),
+    /// A database call failed with its own status and message (commits,
+    /// transaction ids).
+    Status { status: c_int, message: String },
 }
 
 impl Failure {
@@ -58,6 +63,8 @@ impl Failure {
             Failure::IterEnd => IPDB_ITER_END,
             Failure::NoValue(_) => IPDB_NO_VALUE,
             Failure::Ip { err, .. } => ip_status(err),
+            Failure::Db(e) => db_status(e),
+            Failure::Status { status, .. } => *status,
         }
     }
 
@@ -67,6 +74,22 @@ impl Failure {
             err,
             arg: Some(arg),
         }
+    }
+}
+
+impl From<ipdb::Error> for Failure {
+    fn from(e: ipdb::Error) -> Self {
+        Failure::Db(e)
+    }
+}
+
+/// The status of a database error: by its cause, not by the operation.
+fn db_status(e: &ipdb::Error) -> c_int {
+    match e.kind {
+        ipdb::ErrorKind::Kernel(_) => IPDB_KERNEL_ERROR,
+        ipdb::ErrorKind::Transport(_) => IPDB_SYSTEM_ERROR,
+        ipdb::ErrorKind::InvalidArgument(_) => IPDB_INVALID_ARGUMENT,
+        _ => IPDB_PROTOCOL_ERROR,
     }
 }
 
@@ -93,6 +116,8 @@ impl fmt::Display for Failure {
                 arg: Some(arg),
             } => write!(f, "argument '{arg}': {err}"),
             Failure::Ip { err, arg: None } => write!(f, "{err} ({})", err.python_class()),
+            Failure::Db(e) => write!(f, "{e}"),
+            Failure::Status { message, .. } => f.write_str(message),
         }
     }
 }
@@ -423,6 +448,43 @@ pub(crate) fn handle<'a, T: Tagged>(p: *mut T, arg: &'static str) -> Result<&'a 
     // SAFETY: a live handle of type T (tag checked); the caller promises no
     // other thread uses it during the call.
     Ok(unsafe { &mut *p.as_ptr() })
+}
+
+/// A live handle of type `T` used by shared reference: for handles that
+/// are safe to use from several threads at once (`ipdb_db`).
+pub(crate) fn shared_handle<'a, T: Tagged + Sync>(
+    p: *const T,
+    arg: &'static str,
+) -> Result<&'a T, Failure> {
+    let p = NonNull::new(p.cast_mut()).ok_or(Failure::Null(arg))?;
+    if tag_of(p) != T::TAG {
+        return Err(Failure::Handle(arg));
+    }
+    // SAFETY: a live handle of type T (tag checked); T is Sync, so shared
+    // use from several threads is sound; the caller promises it is not
+    // freed during the call.
+    Ok(unsafe { &*p.as_ptr() })
+}
+
+/// An optional NUL-terminated string argument (a path): NULL is "not
+/// given"; the bytes need not be UTF-8.
+pub(crate) fn optional_cstr<'a>(p: *const c_char) -> Option<&'a [u8]> {
+    if p.is_null() {
+        return None;
+    }
+    // SAFETY: non-NULL; the caller promises a NUL-terminated string that
+    // stays unchanged for the call.
+    Some(unsafe { std::ffi::CStr::from_ptr(p) }.to_bytes())
+}
+
+/// Hands out a borrowed array as pointer and count (the pointer is never
+/// NULL, even for an empty array).
+pub(crate) fn lend<T>(items: &[T], out_items: *mut *const T, out_count: *mut usize) -> Outcome {
+    let out_items = Out::new(out_items, "out_items")?;
+    let out_count = Out::new(out_count, "out_count")?;
+    out_items.write(items.as_ptr());
+    out_count.write(items.len());
+    Ok(())
 }
 
 /// Free a boxed handle made by [`Out::write_box`]. NULL, and a pointer

@@ -14,6 +14,9 @@
 //! - `addr`, `net`, `iface`: the IP math of `ipdb::ip` per value type.
 //! - `iter`: iterator handles (hosts, addresses, subnets).
 //! - `ranges`: collapse in place, summarize, address_exclude.
+//! - `db`: the database handle (open, close, driving without a thread,
+//!   lookups); `records`: its records as C structs; `snapshot`: a whole
+//!   copy as C arrays; `events`: callbacks; `txn`: transactions.
 //!
 //! Rules every export follows (rustls-ffi's): an `int` status (0 = ok),
 //! results through out-pointers written only on success, NULL arguments are
@@ -27,20 +30,30 @@
 
 mod addr;
 mod boundary;
+mod db;
+mod events;
 mod iface;
 mod iter;
 mod net;
 mod ranges;
+mod records;
+mod snapshot;
 mod status;
 mod text;
+mod txn;
 mod types;
 
 pub use addr::*;
 pub use boundary::ipdb_last_error;
+pub use db::*;
+pub use events::*;
 pub use iface::*;
 pub use iter::*;
 pub use net::*;
 pub use ranges::*;
+pub use records::*;
+pub use snapshot::*;
 pub use status::*;
 pub use text::*;
+pub use txn::*;
 pub use types::*;

@@ -3,7 +3,8 @@
 //! The numbers are part of the ABI: a code is never renumbered or reused.
 //! 0 is success; 1..=99 are about the call itself (arguments, buffers,
 //! handles, the library); 100..=199 are IP math errors, one per CPython
-//! exception class; 200 and up are kept for the database and kernel calls.
+//! exception class; 200..=299 are the database's (kernel, system,
+//! transactions).
 
 use std::ffi::{c_char, c_int};
 
@@ -48,6 +49,28 @@ pub const IPDB_TYPE_ERROR: c_int = 103;
 /// CPython `IndexError`: a network index out of range.
 pub const IPDB_INDEX_ERROR: c_int = 104;
 
+/// The kernel refused a request: the last error has the errno and the
+/// kernel's extended-ack text when it sent one.
+pub const IPDB_KERNEL_ERROR: c_int = 200;
+/// A system call failed (opening a socket, entering a namespace, starting a
+/// thread, a receive queue overrun the database could not heal); the last
+/// error has the errno.
+pub const IPDB_SYSTEM_ERROR: c_int = 201;
+/// A kernel reply did not decode, or a request did not fit the wire format.
+pub const IPDB_PROTOCOL_ERROR: c_int = 202;
+/// No open transaction has that id (never begun, or already committed or
+/// dropped).
+pub const IPDB_NO_TRANSACTION: c_int = 203;
+/// A commit failed (a step was refused or got no answer, or it could not be
+/// planned) and everything it applied was rolled back and verified.
+pub const IPDB_COMMIT_FAILED: c_int = 204;
+/// A commit hook vetoed; everything the commit applied was rolled back and
+/// verified.
+pub const IPDB_HOOK_VETO: c_int = 205;
+/// A commit failed and its rollback could not restore everything (or could
+/// not verify it): the last error lists what differs.
+pub const IPDB_ROLLBACK_INCOMPLETE: c_int = 206;
+
 /// The status code for an IP math error: its CPython class.
 pub(crate) fn ip_status(e: &IpError) -> c_int {
     match e {
@@ -82,6 +105,15 @@ fn describe(status: c_int) -> &'static str {
             "IPDB_TYPE_ERROR: IPv4 and IPv6 mixed, or unsupported format (TypeError)\0"
         }
         IPDB_INDEX_ERROR => "IPDB_INDEX_ERROR: index out of range (IndexError)\0",
+        IPDB_KERNEL_ERROR => "IPDB_KERNEL_ERROR: the kernel refused the request\0",
+        IPDB_SYSTEM_ERROR => "IPDB_SYSTEM_ERROR: a system call failed\0",
+        IPDB_PROTOCOL_ERROR => "IPDB_PROTOCOL_ERROR: a netlink message did not decode or encode\0",
+        IPDB_NO_TRANSACTION => "IPDB_NO_TRANSACTION: no open transaction has that id\0",
+        IPDB_COMMIT_FAILED => "IPDB_COMMIT_FAILED: the commit failed and was rolled back\0",
+        IPDB_HOOK_VETO => "IPDB_HOOK_VETO: a commit hook vetoed; the commit was rolled back\0",
+        IPDB_ROLLBACK_INCOMPLETE => {
+            "IPDB_ROLLBACK_INCOMPLETE: the commit failed and its rollback is incomplete\0"
+        }
         _ => "IPDB_UNKNOWN: unknown status code\0",
     }
 }
@@ -119,6 +151,13 @@ mod tests {
             IPDB_VALUE_ERROR,
             IPDB_TYPE_ERROR,
             IPDB_INDEX_ERROR,
+            IPDB_KERNEL_ERROR,
+            IPDB_SYSTEM_ERROR,
+            IPDB_PROTOCOL_ERROR,
+            IPDB_NO_TRANSACTION,
+            IPDB_COMMIT_FAILED,
+            IPDB_HOOK_VETO,
+            IPDB_ROLLBACK_INCOMPLETE,
         ];
         let mut seen = std::collections::HashSet::new();
         for c in codes {

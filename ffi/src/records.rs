@@ -1,0 +1,357 @@
+//! The database's records as plain-old-data C structs: links, addresses,
+//! routes (and their hops), neighbours, rules.
+//!
+//! Each struct is a copy the caller owns (fixed size, no pointers), made
+//! from the Rust record in one place (`From<&Record>`), so snapshots,
+//! lookups and events share one conversion. Kernel numbers keep the
+//! kernel's meaning and names (`AF_*`, `IFF_*`, `RTN_*`, `RTPROT_*`,
+//! `NUD_*`...); an absent address is an `ipdb_addr` with `family` 0, an
+//! absent prefix an `ipdb_net` whose `addr.family` is 0, an absent index 0.
+
+use std::ffi::c_char;
+
+use ipdb::ip::{IpAddress, IpNetwork};
+use ipdb::records::{Address, HwAddr, Link, Neighbour, Route, RouteHop, Rule};
+
+use crate::types::{ipdb_addr, ipdb_net, CValue};
+
+/// Size of the name fields (`IFNAMSIZ`): up to 15 bytes and a NUL.
+pub const IPDB_NAME_SIZE: usize = 16;
+/// Size of the link-layer address fields (`MAX_ADDR_LEN`).
+pub const IPDB_HWADDR_SIZE: usize = 32;
+
+/// A network interface (`ip link`).
+#[repr(C)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct ipdb_link {
+    /// `ifi_index`.
+    pub index: u32,
+    /// `ifi_flags`: `IFF_*` (`IFF_UP` 0x1, `IFF_LOWER_UP` 0x10000...).
+    pub flags: u32,
+    /// `IFLA_MTU`; 0 when the kernel did not say.
+    pub mtu: u32,
+    /// `IFLA_MASTER`: index of the bridge/bond/VRF this link is a port of; 0 none.
+    pub master: u32,
+    /// `IFLA_LINK`: index of the parent link (or a veth's peer, possibly in
+    /// another namespace); 0 none.
+    pub link: u32,
+    /// `IFLA_TXQLEN`; 0 when the kernel did not say.
+    pub txqlen: u32,
+    /// `ifi_type`: `ARPHRD_*` (1 Ethernet, 772 loopback...).
+    pub link_type: u16,
+    /// `IFLA_OPERSTATE`: `IF_OPER_*` (0 unknown, 2 down, 6 up...).
+    pub operstate: u8,
+    /// Bytes used in `mac`; 0 when the link has no link-layer address.
+    pub mac_len: u8,
+    /// `IFLA_ADDRESS`: the link-layer address, `mac_len` bytes.
+    pub mac: [u8; IPDB_HWADDR_SIZE],
+    /// `IFLA_IFNAME`, NUL-terminated.
+    pub name: [c_char; IPDB_NAME_SIZE],
+    /// `IFLA_INFO_KIND` ("veth", "bridge", "dummy"...), NUL-terminated;
+    /// empty for links without one (loopback, physical NICs).
+    pub kind: [c_char; IPDB_NAME_SIZE],
+}
+
+/// An interface address (`ip address`).
+#[repr(C)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct ipdb_address {
+    /// `ifa_index`: the link it is on.
+    pub index: u32,
+    /// `IFA_F_*` flags.
+    pub flags: u32,
+    /// `ifa_family`: `AF_INET` (2) or `AF_INET6` (10).
+    pub family: u8,
+    /// `ifa_prefixlen`.
+    pub prefixlen: u8,
+    /// `ifa_scope`: `RT_SCOPE_*` (0 global, 253 link, 254 host).
+    pub scope: u8,
+    /// The interface's own address (`IFA_LOCAL`, else `IFA_ADDRESS`).
+    pub local: ipdb_addr,
+    /// The peer of a point-to-point address; family 0 when there is none.
+    pub peer: ipdb_addr,
+    /// `IFA_BROADCAST`; family 0 when absent.
+    pub broadcast: ipdb_addr,
+    /// `IFA_LABEL` (IPv4), NUL-terminated; empty when absent.
+    pub label: [c_char; IPDB_NAME_SIZE],
+}
+
+/// A route (`ip route`), any table. The hops of a multipath route come
+/// from `ipdb_snapshot_route_hops`.
+#[repr(C)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct ipdb_route {
+    /// Table id (254 main, 255 local, 253 default, any other up to 2^32-1).
+    pub table: u32,
+    /// `RTA_OIF`: output interface index; 0 none (multipath, blackhole...).
+    pub oif: u32,
+    /// `RTA_PRIORITY` (the metric); 0 when absent.
+    pub priority: u32,
+    /// `rtm_flags`: `RTM_F_*` and `RTNH_F_*`.
+    pub flags: u32,
+    /// `RTA_NH_ID`: the nexthop object used; 0 none.
+    pub nh_id: u32,
+    /// How many hops a multipath route has (0 for a single-hop route).
+    pub nexthops: u32,
+    /// `rtm_family`: `AF_INET` (2) or `AF_INET6` (10).
+    pub family: u8,
+    /// `rtm_protocol`: `RTPROT_*` (2 kernel, 3 boot, 4 static...).
+    pub protocol: u8,
+    /// `rtm_scope`: `RT_SCOPE_*` (0 universe, 253 link, 254 host).
+    pub scope: u8,
+    /// `rtm_type`: `RTN_*` (1 unicast, 2 local, 6 blackhole, 7 unreachable...).
+    pub route_type: u8,
+    /// `rtm_tos`.
+    pub tos: u8,
+    /// Destination prefix; `0.0.0.0/0` or `::/0` for a default route.
+    pub dst: ipdb_net,
+    /// Source prefix (IPv6 source routing); `addr.family` 0 when none.
+    pub src: ipdb_net,
+    /// `RTA_GATEWAY`; family 0 when none.
+    pub gateway: ipdb_addr,
+    /// `RTA_PREFSRC`; family 0 when none.
+    pub prefsrc: ipdb_addr,
+}
+
+/// One hop of a multipath route.
+#[repr(C)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct ipdb_route_hop {
+    /// `rtnh_ifindex`: output interface.
+    pub oif: u32,
+    /// The weight as `ip route` spells it (1..=256).
+    pub weight: u16,
+    /// `rtnh_flags`: `RTNH_F_*` (onlink, dead, linkdown...).
+    pub flags: u8,
+    /// The hop's gateway (`RTA_GATEWAY`, or `RTA_VIA` of the other
+    /// family); family 0 when none.
+    pub gateway: ipdb_addr,
+}
+
+/// A neighbour (ARP/NDP) entry, or a bridge FDB entry (family `AF_BRIDGE`).
+#[repr(C)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct ipdb_neighbour {
+    /// `ndm_ifindex`: the link.
+    pub index: u32,
+    /// `NDA_MASTER`: the bridge of an FDB entry; 0 none.
+    pub master: u32,
+    /// `ndm_state`: `NUD_*` bits (2 reachable, 4 stale, 128 permanent...).
+    pub state: u16,
+    /// `NDA_VLAN` (FDB); 0 none.
+    pub vlan: u16,
+    /// `ndm_family`: `AF_INET` (2), `AF_INET6` (10) or `AF_BRIDGE` (7).
+    pub family: u8,
+    /// `ndm_flags`: `NTF_*`.
+    pub flags: u8,
+    /// `ndm_type`: `RTN_*`.
+    pub ntype: u8,
+    /// Bytes used in `lladdr`; 0 when absent.
+    pub lladdr_len: u8,
+    /// `NDA_LLADDR`: the link-layer address, `lladdr_len` bytes.
+    pub lladdr: [u8; IPDB_HWADDR_SIZE],
+    /// `NDA_DST`; family 0 when absent (FDB entries).
+    pub dst: ipdb_addr,
+}
+
+/// A routing policy rule (`ip rule`).
+#[repr(C)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct ipdb_rule {
+    /// `FRA_PRIORITY`.
+    pub priority: u32,
+    /// The table id.
+    pub table: u32,
+    /// `FIB_RULE_*` flags (2 invert).
+    pub flags: u32,
+    /// `FRA_FWMARK`; 0 when absent.
+    pub fwmark: u32,
+    /// `FRA_FWMASK`; 0 when absent.
+    pub fwmask: u32,
+    /// `FRA_GOTO`: the priority a goto rule jumps to; 0 when absent.
+    pub goto_priority: u32,
+    /// `AF_INET` (2) or `AF_INET6` (10).
+    pub family: u8,
+    /// `FR_ACT_*` (1 to table, 2 goto, 3 nop, 6 blackhole...).
+    pub action: u8,
+    /// `tos`.
+    pub tos: u8,
+    /// `FRA_PROTOCOL` (`RTPROT_*`); 0 when absent.
+    pub protocol: u8,
+    /// Source prefix; `addr.family` 0 when the rule matches every source.
+    pub src: ipdb_net,
+    /// Destination prefix; `addr.family` 0 when it matches every destination.
+    pub dst: ipdb_net,
+    /// `FRA_IIFNAME`, NUL-terminated; empty when absent.
+    pub iifname: [c_char; IPDB_NAME_SIZE],
+    /// `FRA_OIFNAME`, NUL-terminated; empty when absent.
+    pub oifname: [c_char; IPDB_NAME_SIZE],
+}
+
+/// A kernel name in a fixed C field: at most `IPDB_NAME_SIZE - 1` bytes,
+/// cut at a character boundary (kernel names are never longer; kinds and
+/// labels could be), always NUL-terminated.
+fn name(s: Option<&str>) -> [c_char; IPDB_NAME_SIZE] {
+    let mut out = [0 as c_char; IPDB_NAME_SIZE];
+    let s = s.unwrap_or("");
+    let mut end = s.len().min(IPDB_NAME_SIZE - 1);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    for (d, &b) in out.iter_mut().zip(&s.as_bytes()[..end]) {
+        *d = b as c_char;
+    }
+    out
+}
+
+fn hwaddr(a: Option<&HwAddr>) -> (u8, [u8; IPDB_HWADDR_SIZE]) {
+    let mut out = [0u8; IPDB_HWADDR_SIZE];
+    let b = a.map_or(&[][..], HwAddr::as_bytes);
+    // HwAddr holds at most MAX_ADDR_LEN (32) bytes.
+    out[..b.len()].copy_from_slice(b);
+    (b.len() as u8, out)
+}
+
+/// An address the kernel sent, or the all-zero "absent" value. Kernel
+/// addresses never carry a scope id, so they are always representable.
+fn addr(a: Option<IpAddress>) -> ipdb_addr {
+    a.and_then(|a| ipdb_addr::from_rust(&a).ok())
+        .unwrap_or(ipdb_addr::ZERO)
+}
+
+fn net(n: Option<&IpNetwork>) -> ipdb_net {
+    n.and_then(|n| ipdb_net::from_rust(n).ok())
+        .unwrap_or(ipdb_net::ZERO)
+}
+
+impl From<&Link> for ipdb_link {
+    fn from(l: &Link) -> ipdb_link {
+        let (mac_len, mac) = hwaddr(l.address.as_ref());
+        ipdb_link {
+            index: l.index,
+            flags: l.flags,
+            mtu: l.mtu.unwrap_or(0),
+            master: l.master.unwrap_or(0),
+            link: l.link.unwrap_or(0),
+            txqlen: l.txqlen.unwrap_or(0),
+            link_type: l.link_type,
+            operstate: u8::from(l.operstate),
+            mac_len,
+            mac,
+            name: name(Some(&l.name)),
+            kind: name(l.kind.as_deref()),
+        }
+    }
+}
+
+impl From<&Address> for ipdb_address {
+    fn from(a: &Address) -> ipdb_address {
+        ipdb_address {
+            index: a.index,
+            flags: a.flags,
+            family: a.family,
+            prefixlen: a.prefixlen,
+            scope: a.scope,
+            local: addr(a.local),
+            peer: addr(a.peer()),
+            broadcast: addr(a.broadcast),
+            label: name(a.label.as_deref()),
+        }
+    }
+}
+
+impl From<&Route> for ipdb_route {
+    fn from(r: &Route) -> ipdb_route {
+        ipdb_route {
+            table: r.table,
+            oif: r.oif.unwrap_or(0),
+            priority: r.priority.unwrap_or(0),
+            flags: r.flags,
+            nh_id: r.nh_id.unwrap_or(0),
+            nexthops: r.multipath.len() as u32,
+            family: r.family,
+            protocol: r.protocol,
+            scope: r.scope,
+            route_type: r.kind,
+            tos: r.tos,
+            dst: net(Some(&r.dst)),
+            src: net(r.src.as_deref()),
+            gateway: addr(r.gateway.or(r.via)),
+            prefsrc: addr(r.prefsrc),
+        }
+    }
+}
+
+impl From<&RouteHop> for ipdb_route_hop {
+    fn from(h: &RouteHop) -> ipdb_route_hop {
+        ipdb_route_hop {
+            oif: h.oif,
+            weight: h.weight,
+            flags: h.flags,
+            gateway: addr(h.gateway.or(h.via)),
+        }
+    }
+}
+
+impl From<&Neighbour> for ipdb_neighbour {
+    fn from(n: &Neighbour) -> ipdb_neighbour {
+        let (lladdr_len, lladdr) = hwaddr(n.lladdr.as_ref());
+        ipdb_neighbour {
+            index: n.index,
+            master: n.master.unwrap_or(0),
+            state: n.state,
+            vlan: n.vlan.unwrap_or(0),
+            family: n.family,
+            flags: n.flags,
+            ntype: n.ntype,
+            lladdr_len,
+            lladdr,
+            dst: addr(n.dst),
+        }
+    }
+}
+
+impl From<&Rule> for ipdb_rule {
+    fn from(r: &Rule) -> ipdb_rule {
+        ipdb_rule {
+            priority: r.priority,
+            table: r.table,
+            flags: r.flags,
+            fwmark: r.fwmark.unwrap_or(0),
+            fwmask: r.fwmask.unwrap_or(0),
+            goto_priority: r.goto.unwrap_or(0),
+            family: r.family,
+            action: r.action,
+            tos: r.tos,
+            protocol: r.protocol.unwrap_or(0),
+            src: net(r.src.as_ref()),
+            dst: net(r.dst.as_ref()),
+            iifname: name(r.iifname.as_deref()),
+            oifname: name(r.oifname.as_deref()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_cut_at_a_character_boundary_and_keep_their_nul() {
+        let n = name(Some("abcdefghijklmnopqrs"));
+        assert_eq!(n[14], b'o' as c_char);
+        assert_eq!(n[15], 0);
+        // 14 ASCII bytes then a 2-byte character that would end at 16.
+        let n = name(Some("abcdefghijklmné"));
+        assert_eq!(n[13], b'n' as c_char);
+        assert_eq!(n[14], 0);
+        assert_eq!(name(None), [0; IPDB_NAME_SIZE]);
+    }
+
+    #[test]
+    fn absent_values_are_zero() {
+        assert_eq!(addr(None).family, 0);
+        assert_eq!(net(None).addr.family, 0);
+        assert_eq!(hwaddr(None), (0, [0; IPDB_HWADDR_SIZE]));
+    }
+}
