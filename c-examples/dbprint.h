@@ -12,7 +12,7 @@
 #include <ipdb.h>
 
 /* Prints "what: STATUS: last error" to stderr and returns rc. */
-static int report(const char *what, int rc)
+static inline int report(const char *what, int rc)
 {
     char msg[1024];
     size_t len = 0;
@@ -23,7 +23,7 @@ static int report(const char *what, int rc)
 }
 
 /* An address as text, or "-" when absent (family 0). */
-static const char *addr_text(const ipdb_addr *a, char buf[IPDB_TEXT_SIZE])
+static inline const char *addr_text(const ipdb_addr *a, char buf[IPDB_TEXT_SIZE])
 {
     size_t len;
     if (a->family == 0 || ipdb_addr_format(a, IPDB_TEXT_COMPRESSED, buf, IPDB_TEXT_SIZE, &len))
@@ -32,7 +32,7 @@ static const char *addr_text(const ipdb_addr *a, char buf[IPDB_TEXT_SIZE])
 }
 
 /* A prefix as text, or "-" when absent. */
-static const char *net_text(const ipdb_net *n, char buf[IPDB_TEXT_SIZE])
+static inline const char *net_text(const ipdb_net *n, char buf[IPDB_TEXT_SIZE])
 {
     size_t len;
     if (n->addr.family == 0 ||
@@ -41,7 +41,7 @@ static const char *net_text(const ipdb_net *n, char buf[IPDB_TEXT_SIZE])
     return buf;
 }
 
-static void print_link(FILE *f, const ipdb_link *l)
+static inline void print_link(FILE *f, const ipdb_link *l)
 {
     fprintf(f, "link %u %s", l->index, l->name);
     if (l->kind[0])
@@ -57,7 +57,7 @@ static void print_link(FILE *f, const ipdb_link *l)
     fputc('\n', f);
 }
 
-static void print_address(FILE *f, const ipdb_address *a)
+static inline void print_address(FILE *f, const ipdb_address *a)
 {
     char b[IPDB_TEXT_SIZE];
     fprintf(f, "address %s/%u dev %u scope %u", addr_text(&a->local, b), a->prefixlen, a->index,
@@ -69,7 +69,7 @@ static void print_address(FILE *f, const ipdb_address *a)
     fputc('\n', f);
 }
 
-static void print_route(FILE *f, const ipdb_route *r)
+static inline void print_route(FILE *f, const ipdb_route *r)
 {
     char b[IPDB_TEXT_SIZE];
     fprintf(f, "route %s table %u type %u proto %u scope %u", net_text(&r->dst, b), r->table,
@@ -87,7 +87,7 @@ static void print_route(FILE *f, const ipdb_route *r)
     fputc('\n', f);
 }
 
-static void print_neighbour(FILE *f, const ipdb_neighbour *n)
+static inline void print_neighbour(FILE *f, const ipdb_neighbour *n)
 {
     char b[IPDB_TEXT_SIZE];
     fprintf(f, "neighbour %s dev %u family %u state 0x%x", addr_text(&n->dst, b), n->index,
@@ -100,7 +100,7 @@ static void print_neighbour(FILE *f, const ipdb_neighbour *n)
     fputc('\n', f);
 }
 
-static void print_rule(FILE *f, const ipdb_rule *r)
+static inline void print_rule(FILE *f, const ipdb_rule *r)
 {
     char b[IPDB_TEXT_SIZE];
     fprintf(f, "rule %u family %u from %s", r->priority, r->family, net_text(&r->src, b));
