@@ -15,6 +15,8 @@
 //!   [`Ipdb::process`].
 //! - Callbacks ([`Ipdb::register_callback`]) run after the database
 //!   applied a change, on a callback thread (or inside `process`).
+//!   Pre callbacks ([`Ipdb::register_pre_callback`]) run before, on the
+//!   ingesting thread, and may rewrite or drop what comes in.
 //! - When the kernel drops events (receive queue overrun) the database
 //!   re-dumps and emits the difference; [`Ipdb::reload`] does the same on
 //!   request. Deletions the kernel does not announce (routes of a link
@@ -44,6 +46,7 @@
 
 mod event;
 mod parts;
+mod pre;
 mod prefix_map;
 mod query;
 mod routes;
@@ -65,6 +68,7 @@ use ipdb_core::ip::{IpAddress, IpNetwork};
 
 pub use event::{Event, EventKind, Object, ObjectKind};
 pub use parts::Parts;
+pub use pre::{Incoming, IncomingKind, PreAction};
 pub use prefix_map::{PrefixBits, PrefixMap};
 pub use query::{Interface, RouteSpec};
 pub use routes::RouteRef;
@@ -168,6 +172,12 @@ pub struct Stats {
     pub events: u64,
     /// Callbacks that panicked (caught; the database went on).
     pub callback_panics: u64,
+    /// Pre callbacks that panicked, or rewrote a route into one that could
+    /// not be stored (caught; the message went in as it was before that
+    /// callback ran).
+    pub pre_callback_panics: u64,
+    /// Messages and re-dumped records pre callbacks dropped.
+    pub pre_dropped: u64,
 }
 
 /// Identifies a registered callback.
@@ -373,7 +383,37 @@ impl Ipdb {
         (CallbackId(id), r)
     }
 
-    /// Unregisters a callback; `false` if it was not registered.
+    /// Registers `f` to see every kernel message before the database
+    /// applies it (after those registered earlier): it may change
+    /// [`Incoming::object`] (what gets stored, or what a deletion looks
+    /// for) or return [`PreAction::Drop`] to leave the message out, in
+    /// which case neither the state nor the (post) callbacks see it.
+    ///
+    /// The records of re-dumps (after an overrun, [`Ipdb::reload`], the
+    /// re-reads of parts the kernel changes silently) go through `f` too,
+    /// as [`IncomingKind::New`], so that a resync keeps out what `f` kept
+    /// out. What was loaded before `f` was registered stays until a change
+    /// or a re-dump of it comes by.
+    ///
+    /// `f` runs on the ingesting thread (the monitor thread, or the caller
+    /// of [`Ipdb::process`]), before the write lock is taken: it may read
+    /// the database, but it holds up every following change, so it must be
+    /// quick. A panic in `f` is caught and counted
+    /// ([`Stats::pre_callback_panics`]); the message then goes on as it was
+    /// before `f` ran, and the database goes on.
+    ///
+    /// A rewritten route is stored as a message encoded from the record
+    /// (the database keeps routes as kernel bytes); raw per-hop attributes
+    /// (a hop's encapsulation) do not survive a rewrite.
+    pub fn register_pre_callback(
+        &self,
+        f: impl FnMut(&mut Incoming) -> PreAction + Send + 'static,
+    ) -> CallbackId {
+        CallbackId(self.shared.register_pre(Box::new(f)))
+    }
+
+    /// Unregisters a callback or a pre callback; `false` if it was not
+    /// registered.
     pub fn unregister(&self, id: CallbackId) -> bool {
         self.shared.unregister(id.0)
     }
@@ -437,6 +477,8 @@ impl Ipdb {
             messages: get(&c.messages),
             events: get(&c.events),
             callback_panics: get(&c.callback_panics),
+            pre_callback_panics: get(&c.pre_panics),
+            pre_dropped: get(&c.pre_dropped),
         }
     }
 

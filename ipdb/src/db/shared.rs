@@ -8,6 +8,7 @@ use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::Duration;
 
 use super::event::Event;
+use super::pre::{PreCallback, PreList};
 use super::state::State;
 
 /// A registered callback.
@@ -31,6 +32,8 @@ pub(crate) struct Counters {
     pub events: AtomicU64,
     pub messages: AtomicU64,
     pub callback_panics: AtomicU64,
+    pub pre_panics: AtomicU64,
+    pub pre_dropped: AtomicU64,
     pub ready_nanos: AtomicU64,
 }
 
@@ -53,6 +56,8 @@ pub(crate) struct Shared {
     pub applied: Condvar,
     pub counters: Counters,
     callbacks: Mutex<Vec<Registered>>,
+    /// Pre callbacks, in order of registration.
+    pre: Mutex<Vec<(u64, Arc<Mutex<PreCallback>>)>>,
     next_id: AtomicU64,
     /// Set when the monitor thread stopped on an error it cannot recover
     /// from (the socket failed); the text of that error.
@@ -67,6 +72,7 @@ impl Shared {
             applied: Condvar::new(),
             counters: Counters::default(),
             callbacks: Mutex::new(Vec::new()),
+            pre: Mutex::new(Vec::new()),
             next_id: AtomicU64::new(1),
             failure: Mutex::new(None),
         }
@@ -87,11 +93,32 @@ impl Shared {
         id
     }
 
+    /// Registers a pre callback, to run after those registered before.
+    pub fn register_pre(&self, f: PreCallback) -> u64 {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        lock(&self.pre).push((id, Arc::new(Mutex::new(f))));
+        id
+    }
+
+    /// The pre callbacks now registered (empty: nothing to run, the
+    /// common case, which costs one uncontended lock per datagram).
+    pub fn pre_list(&self) -> PreList {
+        lock(&self.pre).iter().map(|(_, f)| f.clone()).collect()
+    }
+
+    /// Unregisters a callback of either kind.
     pub fn unregister(&self, id: u64) -> bool {
         let mut cbs = lock(&self.callbacks);
         let before = cbs.len();
         cbs.retain(|c| c.id != id);
-        cbs.len() != before
+        if cbs.len() != before {
+            return true;
+        }
+        drop(cbs);
+        let mut pre = lock(&self.pre);
+        let before = pre.len();
+        pre.retain(|(i, _)| *i != id);
+        pre.len() != before
     }
 
     /// Runs every callback registered before `batch` on its events; a

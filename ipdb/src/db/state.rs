@@ -359,6 +359,23 @@ impl State {
         }
     }
 
+    /// Adds the record of one decoded dump message (as the pre callbacks
+    /// left it), without events or inference; a deletion adds nothing.
+    pub(crate) fn load_change(&mut self, c: Change) -> Result<(), ipdb_core::wire::Error> {
+        match c {
+            Change::New {
+                object: Object::Route(_),
+                raw,
+                ..
+            } => {
+                self.load_message(&Message::parse(&raw)?)?;
+            }
+            Change::New { object, .. } => self.load(object),
+            Change::Del(_) => {}
+        }
+        Ok(())
+    }
+
     fn load(&mut self, object: Object) {
         match object {
             Object::Link(l) => {

@@ -19,6 +19,7 @@ use netlink_raw::{DumpEvent, Socket};
 
 use super::event::{Event, Object};
 use super::parts::Parts;
+use super::pre::{self, PreList, PreOutcome};
 use super::shared::{Batch, Counters, Shared, Sink};
 use super::state::{Change, Effects, State};
 use super::OpenOptions;
@@ -319,7 +320,33 @@ impl Engine {
                     .len()
             };
             let ignore = self.ignore_tables.clone();
-            let (r, bad) = if part == Parts::ROUTES4 || part == Parts::ROUTES6 {
+            let pre = self.shared.pre_list();
+            let (r, bad) = if !pre.is_empty() {
+                // Every record goes through the pre callbacks, so that a
+                // re-dump keeps out (or rewrites) what the events did.
+                let mut bad = None;
+                let mut outcome = PreOutcome::default();
+                let r = self.requests.dump(&mut self.req[..n], |ev| match ev {
+                    DumpEvent::Message(m) => {
+                        let loaded = decode(&m).and_then(|c| match c {
+                            Some(c) => match pre::run(&pre, c, &mut outcome) {
+                                Some(c) => into.load_change(c),
+                                None => Ok(()),
+                            },
+                            None => Ok(()),
+                        });
+                        if let Err(e) = loaded {
+                            bad = bad.or(Some(e));
+                        }
+                    }
+                    DumpEvent::Restart => {
+                        into.take_part(&mut State::new(&ignore), part);
+                        bad = None;
+                    }
+                });
+                self.count_pre(outcome);
+                (r, bad)
+            } else if part == Parts::ROUTES4 || part == Parts::ROUTES6 {
                 pipelined_dump(&mut self.requests, &mut self.req[..n], into, part, &ignore)
             } else {
                 let mut bad = None;
@@ -386,6 +413,7 @@ impl Engine {
                 }
                 Err(e) => return Err(Error::transport(Op::Dump, ErrObject::Socket, e)),
             };
+            let changes = self.run_pre(changes);
             applied += changes.len();
             self.apply(changes);
         }
@@ -396,6 +424,26 @@ impl Engine {
             self.resync(parts)?;
         }
         Ok(applied)
+    }
+
+    /// Passes `changes` through the pre callbacks, if any.
+    fn run_pre(&self, changes: Vec<Change>) -> Vec<Change> {
+        let list: PreList = self.shared.pre_list();
+        if list.is_empty() || changes.is_empty() {
+            return changes;
+        }
+        let mut outcome = PreOutcome::default();
+        let kept = changes
+            .into_iter()
+            .filter_map(|c| pre::run(&list, c, &mut outcome))
+            .collect();
+        self.count_pre(outcome);
+        kept
+    }
+
+    fn count_pre(&self, o: PreOutcome) {
+        Counters::add(&self.shared.counters.pre_panics, o.panics);
+        Counters::add(&self.shared.counters.pre_dropped, o.dropped);
     }
 
     /// Whether `process` has work left without new input: it stopped at
