@@ -1,5 +1,7 @@
 // Package ipdb is the Go binding of libipdb's C library: IP math with the
-// semantics of Python's ipaddress module, on net/netip types.
+// semantics of Python's ipaddress module, on net/netip types, and the
+// kernel-synchronised database of a network namespace (DB: Open,
+// OpenInNetns, Links, Routes, Lookup, OnEvent).
 //
 // Addresses are netip.Addr (an IPv6 zone is the scope id), networks are
 // netip.Prefix (which has no zone: a network's scope id is dropped) and
