@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use ipdb_core::wire::route::{NextHop, RouteRepr, RtHeader, Via};
 use ipdb_core::wire::uapi::{NLM_F_APPEND, NLM_F_REPLACE, RTM_NEWROUTE, RT_TABLE_COMPAT};
-use ipdb_core::wire::{FamilyRepr, Message, MessageBuilder};
+use ipdb_core::wire::{Message, MessageBuilder, RtnlMessage};
 
 use super::event::Object;
 use super::shared::lock;
@@ -156,9 +156,8 @@ fn back(inc: Incoming, raw: Vec<u8>) -> Change {
 /// `like` (the message it came from, if any); `None` when the result does
 /// not decode back to `r` (a prefix of the wrong family, ...).
 fn encode_route(r: &Route, like: &[u8], replace: bool, append: bool) -> Option<Vec<u8>> {
-    let old = Message::parse(like)
-        .ok()
-        .and_then(|m| RouteRepr::parse(&m).ok());
+    let old = Message::parse(like).ok();
+    let old = old.as_ref().and_then(route_repr);
     let hops: Vec<NextHop<'_>> = r
         .multipath
         .iter()
@@ -217,6 +216,14 @@ fn encode_route(r: &Route, like: &[u8], replace: bool, append: bool) -> Option<V
     let bytes = b.finish().ok()?.to_vec();
     let back = Message::parse(&bytes)
         .ok()
-        .and_then(|m| Route::from_repr(&RouteRepr::parse(&m).ok()?))?;
+        .and_then(|m| Route::from_repr(&route_repr(&m)?))?;
     (back == *r).then_some(bytes)
+}
+
+/// The route a message carries, if it carries one.
+fn route_repr<'a>(m: &Message<'a>) -> Option<RouteRepr<'a>> {
+    match RtnlMessage::parse(m).ok()? {
+        RtnlMessage::Route(r) => Some(r),
+        _ => None,
+    }
 }
