@@ -1,8 +1,17 @@
 //! `ipdb show`: the network state of this namespace (or of `--netns NAME`)
-//! as dumped by `ipdb::IpRoute`: links, addresses, routes of every table
-//! and both families, neighbours (every state, and the bridge FDB), rules,
-//! nexthop objects. Human lines by default; `--json` speaks `ip -j`'s
-//! field names and spellings ([`json`]). Only reads.
+//! as the database ([`ipdb::Ipdb`], opened without a monitor thread) holds
+//! it: links, addresses, routes of every table and both families,
+//! neighbours (every state, and the bridge FDB), rules, nexthop objects,
+//! all read under one read lock, so one consistent snapshot. Human lines
+//! by default; `--json` speaks `ip -j`'s field names and spellings
+//! ([`json`]). Only reads.
+//!
+//! What the database leaves out, `show` does too: the neighbour entries
+//! the kernel makes by itself for multicast and broadcast
+//! ([`ipdb::db::kept_neighbour`]). A database has no kernel dump order;
+//! `show` sorts: links by index, routes by family, table, prefix, TOS and
+//! metric, rules by family and priority (the kernel's order), neighbours
+//! by family, link and destination.
 
 pub mod human;
 pub mod json;
@@ -14,7 +23,8 @@ use std::process::ExitCode;
 
 use clap::builder::PossibleValue;
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use ipdb::{Address, IpRoute, Link, Neighbour, Nexthop, Route, Rule};
+use ipdb::db::State;
+use ipdb::{Address, Ipdb, Link, Neighbour, Nexthop, Route, Rule};
 use serde_json::{Map, Value};
 
 use names::Names;
@@ -82,7 +92,7 @@ pub fn command() -> Command {
         )
 }
 
-/// What was read from the kernel.
+/// What was read from the database.
 #[derive(Default)]
 struct Snapshot {
     links: Vec<Link>,
@@ -95,29 +105,59 @@ struct Snapshot {
 
 impl Snapshot {
     /// Links always (they name every other object's interfaces), plus what
-    /// `kind` needs (everything for `None`).
-    fn read(ipr: &mut IpRoute, kind: Option<Kind>) -> Result<Snapshot, ipdb::Error> {
+    /// `kind` needs (everything for `None`), copied out of one state; the
+    /// sorting happens after the read lock is let go.
+    fn read(s: &State, kind: Option<Kind>) -> Snapshot {
         let wants = |k: Kind| kind.is_none() || kind == Some(k);
-        let mut s = Snapshot {
-            links: ipr.links()?,
+        let mut snap = Snapshot {
+            links: s.links().cloned().collect(),
             ..Snapshot::default()
         };
         if wants(Kind::Addrs) {
-            s.addresses = ipr.addresses()?;
+            snap.addresses = s.addresses().cloned().collect();
         }
         if wants(Kind::Routes) {
-            s.routes = ipr.routes(None, None)?;
+            snap.routes = s.routes().collect();
         }
         if wants(Kind::Neigh) {
-            s.neighbours = ipr.neighbours()?;
+            snap.neighbours = s.neighbours().cloned().collect();
         }
         if wants(Kind::Rules) {
-            s.rules = ipr.rules()?;
+            snap.rules = s.rules().to_vec();
         }
         if wants(Kind::Nexthops) {
-            s.nexthops = ipr.nexthops()?;
+            snap.nexthops = s.nexthops().cloned().collect();
         }
-        Ok(s)
+        snap
+    }
+
+    /// Puts every list in the order `show` prints.
+    fn sort(&mut self) {
+        self.links.sort_by_key(|l| l.index);
+        // Stable: a link's addresses keep the order they came in.
+        self.addresses.sort_by_key(|a| (a.index, a.family));
+        self.routes.sort_by(|a, b| {
+            (
+                a.family,
+                a.table,
+                a.dst.network_address(),
+                a.dst.prefixlen(),
+            )
+                .cmp(&(
+                    b.family,
+                    b.table,
+                    b.dst.network_address(),
+                    b.dst.prefixlen(),
+                ))
+                .then(a.tos.cmp(&b.tos))
+                .then(a.priority.unwrap_or(0).cmp(&b.priority.unwrap_or(0)))
+        });
+        self.neighbours
+            .sort_by_key(|n| (n.family, n.index, n.dst, n.lladdr.map(|m| m.to_string())));
+        // Stable: rules of one priority stay in the order they were added,
+        // which is the kernel's.
+        self.rules.sort_by_key(|r| (r.family, r.priority));
+        self.nexthops.sort_by_key(|n| n.id);
     }
 }
 
@@ -133,24 +173,23 @@ pub fn run(m: &ArgMatches) -> ExitCode {
             .find(|(_, name, _)| name == k)
             .map(|(kind, _, _)| *kind)
     });
-    let opened = match m.get_one::<String>("netns") {
-        Some(name) => {
-            let path = if name.contains('/') {
-                PathBuf::from(name)
-            } else {
-                PathBuf::from("/run/netns").join(name)
-            };
-            IpRoute::open_in_netns(path)
-        }
-        None => IpRoute::open(),
+    let opts = Ipdb::options().monitor_thread(false);
+    let opts = match m.get_one::<String>("netns") {
+        Some(name) => opts.netns(if name.contains('/') {
+            PathBuf::from(name)
+        } else {
+            PathBuf::from("/run/netns").join(name)
+        }),
+        None => opts,
     };
-    let snap = match opened.and_then(|mut ipr| Snapshot::read(&mut ipr, kind)) {
-        Ok(s) => s,
+    let mut snap = match opts.open() {
+        Ok(db) => db.read(|s| Snapshot::read(s, kind)),
         Err(e) => {
             eprintln!("ipdb show: {e}");
             return ExitCode::FAILURE;
         }
     };
+    snap.sort();
     let n = Names::new(&snap.links);
     let out = if m.get_flag("json") {
         let v = to_json(&snap, &n, kind);
