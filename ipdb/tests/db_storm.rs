@@ -15,25 +15,34 @@ use ipdb::Ipdb;
 
 const TABLE: u32 = 50;
 
-/// The metric the storm gives the route to `10.a.b.0/24`: readers check
-/// every record they see against it.
-fn metric_of(a: u8, b: u8) -> u32 {
-    1000 + u32::from(a) * 256 + u32::from(b)
+/// Routes the storm adds (the size); every other one is deleted
+/// again.
+const ROUTES: u32 = 100_000;
+
+/// The host route of storm route `i`: `10.x.y.z/32` with `i` in the low
+/// 24 bits.
+fn dst_of(i: u32) -> String {
+    let [_, x, y, z] = i.to_be_bytes();
+    format!("10.{x}.{y}.{z}/32")
 }
 
-fn storm(n: usize) -> (String, String) {
+/// The metric the storm gives route `i`: readers check every record they
+/// see against it.
+fn metric_of(i: u32) -> u32 {
+    1000 + i
+}
+
+fn storm(n: u32) -> (String, String) {
     let mut add = String::new();
     let mut del = String::new();
     for i in 0..n {
-        let (a, b) = ((i / 256) as u8, (i % 256) as u8);
+        let (dst, metric) = (dst_of(i), metric_of(i));
         add.push_str(&format!(
-            "route add 10.{a}.{b}.0/24 dev sa table {TABLE} metric {}\n",
-            metric_of(a, b)
+            "route add {dst} dev sa table {TABLE} metric {metric}\n"
         ));
         if i % 2 == 0 {
             del.push_str(&format!(
-                "route del 10.{a}.{b}.0/24 dev sa table {TABLE} metric {}\n",
-                metric_of(a, b)
+                "route del {dst} dev sa table {TABLE} metric {metric}\n"
             ));
         }
     }
@@ -81,10 +90,11 @@ fn storm_overruns_heal_and_readers_see_whole_records() {
                             let ipdb::ip::IpNetwork::V4(net) = r.dst else {
                                 panic!("{r:?}")
                             };
-                            let [_, a, b, _] = net.network_address().octets();
-                            assert_eq!(r.priority, Some(metric_of(a, b)), "torn record {r:?}");
+                            let [_, x, y, z] = net.network_address().octets();
+                            let i = u32::from_be_bytes([0, x, y, z]);
+                            assert_eq!(r.priority, Some(metric_of(i)), "torn record {r:?}");
                             assert_eq!(r.oif, Some(sa), "torn record {r:?}");
-                            assert_eq!(net.prefixlen(), 24);
+                            assert_eq!(net.prefixlen(), 32);
                             n += 1;
                         }
                         // The per-table index agrees with the whole.
@@ -97,7 +107,7 @@ fn storm_overruns_heal_and_readers_see_whole_records() {
         })
         .collect();
 
-    let (add, del) = storm(20_000);
+    let (add, del) = storm(ROUTES);
     let t = Instant::now();
     ns.ip_batch(&add);
     ns.ip_batch(&del);
@@ -116,7 +126,7 @@ fn storm_overruns_heal_and_readers_see_whole_records() {
     assert!(st.resyncs >= st.overruns);
     assert_eq!(
         db.read(|s| s.table_routes(ipdb::uapi::AF_INET, TABLE).count()),
-        10_000
+        ROUTES as usize / 2
     );
 
     // The callbacks' mirror, built from adds and deletions only (resync
