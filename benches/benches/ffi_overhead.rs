@@ -8,7 +8,14 @@
 //! Each iteration runs 1024 seeded inputs; criterion's throughput line is
 //! the time per call. Run with
 //! `cargo bench -p ipdb-benches --bench ffi_overhead`.
-//! (The database lookup gets its pair of benches here when it exists.)
+//!
+//! `ffi_overhead/route_lookup_v4`: the database's longest-prefix match,
+//! `ipdb_db_route_lookup` (checks the `ipdb_addr`, takes the read lock,
+//! looks up, decodes the route, fills an `ipdb_route`) against
+//! `Ipdb::lookup` (the same lookup and decode to a `Route`), on two
+//! databases of one throw-away namespace holding 10k routes. Needs root
+//! (network namespaces); without it that group says so on stderr and
+//! measures nothing.
 
 use std::hint::black_box;
 use std::mem::MaybeUninit;
@@ -18,7 +25,11 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use ipdb_benches::Rng;
 use ipdb_core::ip::{IpAddress, IpNetwork};
-use ipdb_ffi::{ipdb_addr, ipdb_addr_parse, ipdb_net, ipdb_net_parse, IPDB_OK};
+use ipdb_ffi::{
+    ipdb_addr, ipdb_addr_parse, ipdb_db, ipdb_db_close, ipdb_db_open, ipdb_db_route_lookup,
+    ipdb_net, ipdb_net_parse, ipdb_route, IPDB_NO_VALUE, IPDB_OK,
+};
+use testns::TestNetns;
 
 const N: usize = 1024;
 
@@ -112,9 +123,91 @@ fn parse(c: &mut Criterion) {
     g.finish();
 }
 
+/// Routes in the lookup namespace: 10.a.b.0/24 via one gateway.
+const ROUTES: u32 = 10_000;
+
+fn route_lookup(c: &mut Criterion) {
+    let Some(ns) = TestNetns::new("bench-ffi-lookup") else {
+        eprintln!("ffi_overhead/route_lookup_v4: SKIPPED, needs root for network namespaces");
+        return;
+    };
+    ns.ip(&["link", "add", "r0", "type", "veth", "peer", "name", "r1"]);
+    ns.ip(&["link", "set", "r0", "up"]);
+    ns.ip(&["addr", "add", "10.255.255.1/30", "dev", "r0"]);
+    let batch: String = (0..ROUTES)
+        .map(|i| {
+            format!(
+                "route add 10.{}.{}.0/24 via 10.255.255.2\n",
+                i >> 8,
+                i & 0xff
+            )
+        })
+        .collect();
+    ns.ip_batch(&batch);
+
+    let rust_db = ipdb::Ipdb::open_in_netns(ns.path()).expect("open the database");
+    let path = std::ffi::CString::new(ns.path().as_os_str().as_encoded_bytes()).unwrap();
+    let mut c_db: *mut ipdb_db = std::ptr::null_mut();
+    // SAFETY: a NUL-terminated path and a writable out-pointer.
+    assert_eq!(
+        unsafe { ipdb_db_open(path.as_ptr(), 0, &mut c_db) },
+        IPDB_OK
+    );
+
+    // Addresses inside the routed /24s (hits) and a few past them (misses:
+    // 10.39.16.0 and up are not routed).
+    let mut r = Rng::new(0x1b3);
+    let addrs: Vec<IpAddress> = (0..N)
+        .map(|_| {
+            IpAddress::V4(ipdb_core::ip::Ipv4Address::from_u32(
+                0x0a00_0000 | (r.next_u64() as u32 & 0x2f_ffff),
+            ))
+        })
+        .collect();
+    let c_addrs: Vec<ipdb_addr> = addrs
+        .iter()
+        .map(|a| {
+            let s = a.to_string();
+            let mut out = MaybeUninit::uninit();
+            c_parse_addr(&s, &mut out);
+            // SAFETY: c_parse_addr asserted IPDB_OK, so `out` is written.
+            unsafe { out.assume_init() }
+        })
+        .collect();
+    let hits = addrs
+        .iter()
+        .filter(|a| rust_db.lookup(254, a).is_some())
+        .count();
+    eprintln!("ffi_overhead/route_lookup_v4: {hits} of {N} addresses routed");
+
+    let mut g = c.benchmark_group("ffi_overhead/route_lookup_v4");
+    g.throughput(Throughput::Elements(N as u64));
+    g.bench_function("rust", |b| {
+        b.iter(|| {
+            for a in &addrs {
+                black_box(rust_db.lookup(254, black_box(a)));
+            }
+        })
+    });
+    g.bench_function("c_abi", |b| {
+        let mut out = MaybeUninit::<ipdb_route>::uninit();
+        b.iter(|| {
+            for a in &c_addrs {
+                // SAFETY: a live handle, a valid ipdb_addr, a writable out.
+                let rc = unsafe { ipdb_db_route_lookup(c_db, 254, black_box(a), out.as_mut_ptr()) };
+                assert!(rc == IPDB_OK || rc == IPDB_NO_VALUE);
+                black_box(&out);
+            }
+        })
+    });
+    g.finish();
+    // SAFETY: the handle from ipdb_db_open, closed once.
+    unsafe { ipdb_db_close(c_db) };
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
-    targets = parse
+    targets = parse, route_lookup
 }
 criterion_main!(benches);

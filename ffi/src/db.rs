@@ -269,14 +269,14 @@ pub unsafe extern "C" fn ipdb_db_route_lookup(
         let db = db_handle(db)?;
         let a: IpAddress = input(addr, "addr")?.check("addr")?;
         let out = Out::new(out, "out")?;
-        let r = db.db.read(|s| {
-            match a {
+        db.db.read(|s| {
+            let r = match a {
                 IpAddress::V4(v4) => s.lookup_v4(table, v4.to_u32()),
                 IpAddress::V6(v6) => s.lookup_v6(table, v6.to_u128()),
             }
-            .map(|r| ipdb_route::from(&r.route()))
-        });
-        out.write(r.ok_or(Failure::NoValue("no route covers that address"))?);
-        Ok(())
+            .ok_or(Failure::NoValue("no route covers that address"))?;
+            out.init(ipdb_route::ZERO).fill(&r.route());
+            Ok(())
+        })
     })
 }

@@ -215,13 +215,15 @@ fn hwaddr(a: Option<&HwAddr>) -> (u8, [u8; IPDB_HWADDR_SIZE]) {
 /// An address the kernel sent, or the all-zero "absent" value. Kernel
 /// addresses never carry a scope id, so they are always representable.
 fn addr(a: Option<IpAddress>) -> ipdb_addr {
-    a.and_then(|a| ipdb_addr::from_rust(&a).ok())
-        .unwrap_or(ipdb_addr::ZERO)
+    let mut c = ipdb_addr::ZERO;
+    fill_addr(&mut c, a);
+    c
 }
 
 fn net(n: Option<&IpNetwork>) -> ipdb_net {
-    n.and_then(|n| ipdb_net::from_rust(n).ok())
-        .unwrap_or(ipdb_net::ZERO)
+    let mut c = ipdb_net::ZERO;
+    fill_net(&mut c, n);
+    c
 }
 
 impl From<&Link> for ipdb_link {
@@ -260,25 +262,71 @@ impl From<&Address> for ipdb_address {
     }
 }
 
+impl ipdb_route {
+    /// The all-zero route, to fill in place.
+    pub(crate) const ZERO: ipdb_route = ipdb_route {
+        table: 0,
+        oif: 0,
+        priority: 0,
+        flags: 0,
+        nh_id: 0,
+        nexthops: 0,
+        family: 0,
+        protocol: 0,
+        scope: 0,
+        route_type: 0,
+        tos: 0,
+        dst: ipdb_net::ZERO,
+        src: ipdb_net::ZERO,
+        gateway: ipdb_addr::ZERO,
+        prefsrc: ipdb_addr::ZERO,
+    };
+
+    /// Sets the fields of a zeroed route from `r`, in place: lookups write
+    /// straight into the caller's struct, since building this 290-byte
+    /// align-1 value and moving it costs more than the lookup's own work.
+    pub(crate) fn fill(&mut self, r: &Route) {
+        self.table = r.table;
+        self.oif = r.oif.unwrap_or(0);
+        self.priority = r.priority.unwrap_or(0);
+        self.flags = r.flags;
+        self.nh_id = r.nh_id.unwrap_or(0);
+        self.nexthops = r.multipath.len() as u32;
+        self.family = r.family;
+        self.protocol = r.protocol;
+        self.scope = r.scope;
+        self.route_type = r.kind;
+        self.tos = r.tos;
+        fill_net(&mut self.dst, Some(&r.dst));
+        fill_net(&mut self.src, r.src.as_deref());
+        fill_addr(&mut self.gateway, r.gateway.or(r.via));
+        fill_addr(&mut self.prefsrc, r.prefsrc);
+    }
+}
+
+/// Sets a zeroed address field; absent or unrepresentable stays zero.
+fn fill_addr(out: &mut ipdb_addr, a: Option<IpAddress>) {
+    if let Some(a) = a {
+        if ipdb_addr::representable(&a).is_ok() {
+            out.fill(&a);
+        }
+    }
+}
+
+/// Sets a zeroed prefix field; absent or unrepresentable stays zero.
+fn fill_net(out: &mut ipdb_net, n: Option<&IpNetwork>) {
+    if let Some(n) = n {
+        if ipdb_net::representable(n).is_ok() {
+            out.fill(n);
+        }
+    }
+}
+
 impl From<&Route> for ipdb_route {
     fn from(r: &Route) -> ipdb_route {
-        ipdb_route {
-            table: r.table,
-            oif: r.oif.unwrap_or(0),
-            priority: r.priority.unwrap_or(0),
-            flags: r.flags,
-            nh_id: r.nh_id.unwrap_or(0),
-            nexthops: r.multipath.len() as u32,
-            family: r.family,
-            protocol: r.protocol,
-            scope: r.scope,
-            route_type: r.kind,
-            tos: r.tos,
-            dst: net(Some(&r.dst)),
-            src: net(r.src.as_deref()),
-            gateway: addr(r.gateway.or(r.via)),
-            prefsrc: addr(r.prefsrc),
-        }
+        let mut c = ipdb_route::ZERO;
+        c.fill(r);
+        c
     }
 }
 
