@@ -15,7 +15,7 @@ use criterion::{criterion_group, Criterion};
 use ipdb::uapi::{AF_INET, RTA_TABLE, RTM_GETROUTE, RT_TABLE_MAIN};
 use ipdb::IpRoute;
 use ipdb_core::wire::route::{RouteRepr, RtHeader};
-use ipdb_core::wire::MessageBuilder;
+use ipdb_core::wire::{FamilyRepr, MessageBuilder};
 use netlink_raw::{DumpEvent, Socket};
 use testns::TestNetns;
 

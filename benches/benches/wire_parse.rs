@@ -16,7 +16,7 @@ use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throug
 use ipdb_benches::Rng;
 use ipdb_core::wire::route::{Multipath, NextHop, RouteAttrs, RouteRepr, RtHeader};
 use ipdb_core::wire::uapi::*;
-use ipdb_core::wire::{MessageBuilder, Messages};
+use ipdb_core::wire::{FamilyRepr, MessageBuilder, Messages};
 use netlink_packet_core::{NetlinkMessage, NetlinkPayload};
 use netlink_packet_route::RouteNetlinkMessage;
 

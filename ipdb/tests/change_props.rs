@@ -13,7 +13,7 @@ use ipdb_core::wire::link::LinkRepr;
 use ipdb_core::wire::link_info::InfoData;
 use ipdb_core::wire::route::{RouteMetrics, RouteRepr};
 use ipdb_core::wire::rule::RuleRepr;
-use ipdb_core::wire::{HwAddr, Message};
+use ipdb_core::wire::{FamilyRepr, HwAddr, Message};
 use proptest::prelude::*;
 
 fn v4() -> impl Strategy<Value = Ipv4Addr> {

@@ -14,7 +14,7 @@ use ipdb_core::wire::neighbour::NeighbourRepr;
 use ipdb_core::wire::nexthop::NexthopRepr;
 use ipdb_core::wire::route::RouteRepr;
 use ipdb_core::wire::rule::RuleRepr;
-use ipdb_core::wire::{Control, Message, Messages};
+use ipdb_core::wire::{Control, FamilyRepr, Message, Messages};
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!(

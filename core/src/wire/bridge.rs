@@ -7,7 +7,7 @@
 //! `AF_BRIDGE`):
 //!
 //! ```
-//! use ipdb_core::wire::{bridge::BridgePortAttrs, link::LinkRepr, uapi::*, Message, MessageBuilder};
+//! use ipdb_core::wire::{bridge::BridgePortAttrs, link::LinkRepr, uapi::*, FamilyRepr, Message, MessageBuilder};
 //! let mut buf = [0u8; 128];
 //! let mut b = MessageBuilder::new(&mut buf, RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 1, 0).unwrap();
 //! let mut link = LinkRepr::default();

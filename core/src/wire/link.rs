@@ -3,7 +3,7 @@
 //! `AF_BRIDGE` (whose `IFLA_PROTINFO`/`IFLA_AF_SPEC` nests are kept raw).
 //!
 //! ```
-//! use ipdb_core::wire::{link::*, uapi::*, IfName, Message, MessageBuilder};
+//! use ipdb_core::wire::{link::*, uapi::*, FamilyRepr, IfName, Message, MessageBuilder};
 //! let mut repr = LinkRepr::default();
 //! repr.attrs.ifname = IfName::new("v0");
 //! repr.attrs.mtu = Some(1400);
@@ -17,11 +17,11 @@
 use super::attr::{attr_size, Attrs};
 use super::builder::MessageBuilder;
 use super::error::Error;
-use super::framing::Message;
+use super::family::FamilyRepr;
 use super::header::fixed_header;
 use super::link_info::LinkInfo;
 use super::name::{HwAddr, IfAlias, IfName};
-use super::table::{attr_table, walk};
+use super::table::{attr_table, walk_family};
 use super::uapi::*;
 use super::value::fixed_struct;
 
@@ -225,7 +225,8 @@ impl From<OperState> for u8 {
 /// A decoded link message.
 ///
 /// Attributes not decoded here (`IFLA_XDP`, `IFLA_PROP_LIST`, VF info, ...)
-/// stay reachable through [`Message::split_fixed`] and the raw walk.
+/// stay reachable through [`Message::split_fixed`](crate::wire::Message::split_fixed)
+/// and the raw walk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct LinkRepr<'a> {
     /// The fixed header.
@@ -245,43 +246,16 @@ pub struct LinkRepr<'a> {
 /// The message types that carry a link.
 pub const LINK_MESSAGES: [u16; 4] = [RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK, RTM_SETLINK];
 
-impl<'a> LinkRepr<'a> {
-    /// Decodes a link message.
-    pub fn parse(msg: &Message<'a>) -> Result<Self, Error> {
-        let (fixed, attrs) = msg.split_family(&LINK_MESSAGES, IfInfoHeader::LEN)?;
-        Self::parse_body(fixed, attrs)
-    }
+impl<'a> FamilyRepr<'a> for LinkRepr<'a> {
+    const MESSAGES: &'static [u16] = &LINK_MESSAGES;
+    const FIXED_LEN: usize = IfInfoHeader::LEN;
 
-    /// Decodes an `ifinfomsg` and its attributes (also the shape of a veth peer).
-    pub fn parse_body(fixed: &'a [u8], attrs: Attrs<'a>) -> Result<Self, Error> {
-        let mut r = LinkRepr::default();
-        r.parse_body_into(fixed, attrs)?;
-        Ok(r)
-    }
-
-    /// Like [`LinkRepr::parse`], but decodes into `self`, which is reset
-    /// first: the repr is a few hundred bytes, and a loop over a dump that
-    /// reuses one repr skips moving it per message (a fifth of the parse
-    /// time in the route bench). On error `self` holds what was read so far.
-    pub fn parse_into(&mut self, msg: &Message<'a>) -> Result<(), Error> {
-        let (fixed, attrs) = msg.split_family(&LINK_MESSAGES, IfInfoHeader::LEN)?;
-        self.parse_body_into(fixed, attrs)
-    }
-
-    /// [`LinkRepr::parse_body`] into `self` (reset first).
-    pub fn parse_body_into(&mut self, fixed: &'a [u8], attrs: Attrs<'a>) -> Result<(), Error> {
+    /// Decodes an `ifinfomsg` and its attributes into `self` (reset first).
+    fn parse_body_into(&mut self, fixed: &'a [u8], attrs: Attrs<'a>) -> Result<(), Error> {
         *self = LinkRepr::default();
         self.header =
             IfInfoHeader::from_bytes(fixed).map_err(|e| Error::new(e.kind, attrs.base()))?;
-        self.fill(attrs)
-    }
-
-    fn fill(&mut self, attrs: Attrs<'a>) -> Result<(), Error> {
-        let mut bad = None;
-        walk(attrs, &mut bad, |a, bad| {
-            if self.attrs.accept(a)? {
-                return Ok(());
-            }
+        self.bad_attr = walk_family(attrs, &mut self.attrs, |a, bad| {
             match a.kind() {
                 IFLA_LINKINFO => self.info = Some(LinkInfo::parse(a.nested(), bad)?),
                 IFLA_AF_SPEC => self.af_spec = Some(validated(a.nested())?),
@@ -290,10 +264,11 @@ impl<'a> LinkRepr<'a> {
             }
             Ok(())
         })?;
-        self.bad_attr = bad;
         Ok(())
     }
+}
 
+impl LinkRepr<'_> {
     /// Bytes [`LinkRepr::emit`] writes.
     pub fn buffer_len(&self) -> usize {
         IfInfoHeader::LEN

@@ -8,6 +8,7 @@ use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use super::attr::{attr_size, Attrs, RTA_HDRLEN};
 use super::builder::MessageBuilder;
 use super::error::{Error, ErrorKind};
+use super::family::FamilyRepr;
 use super::link::{validated, IfInfoHeader, LinkRepr};
 use super::name::IfName;
 use super::table::attr_table;

@@ -11,6 +11,7 @@
 //! - One file per message family: [`link`] (+ [`link_info`] for kinds),
 //!   [`address`], [`route`], [`neighbour`], [`rule`], [`nexthop`],
 //!   [`bridge`] (bridge port settings and VLANs of `AF_BRIDGE` links);
+//!   each repr decodes through the one [`FamilyRepr`] trait ([`family`]);
 //!   [`rtnl`] dispatches any message to the right one.
 //! - [`uapi`]: the kernel's constants under their kernel names.
 //!
@@ -26,6 +27,7 @@ pub mod attr;
 pub mod bridge;
 pub mod builder;
 pub mod error;
+pub mod family;
 pub mod framing;
 pub mod header;
 pub mod link;
@@ -43,6 +45,7 @@ pub mod value;
 pub use attr::{align, attr_size, Attr, Attrs, RtattrBuf, RTA_HDRLEN};
 pub use builder::{MessageBuilder, Nest};
 pub use error::{Error, ErrorKind};
+pub use family::FamilyRepr;
 pub use framing::{
     Control, DoneMsg, ErrorMsg, ExtAck, Message, Messages, NlmsgBuf, NlmsgHeader, NLMSG_HDRLEN,
 };

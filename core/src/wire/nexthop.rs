@@ -7,9 +7,9 @@ use core::net::IpAddr;
 use super::attr::{attr_size, Attrs};
 use super::builder::MessageBuilder;
 use super::error::{Error, ErrorKind};
-use super::framing::Message;
+use super::family::FamilyRepr;
 use super::header::fixed_header;
-use super::table::{attr_table, walk};
+use super::table::{attr_table, walk_family};
 use super::uapi::*;
 use super::value::read_array;
 
@@ -143,37 +143,29 @@ pub struct NexthopRepr<'a> {
 /// The message types that carry a nexthop object.
 pub const NEXTHOP_MESSAGES: [u16; 3] = [RTM_NEWNEXTHOP, RTM_DELNEXTHOP, RTM_GETNEXTHOP];
 
-impl<'a> NexthopRepr<'a> {
-    /// Decodes a nexthop message.
-    pub fn parse(msg: &Message<'a>) -> Result<Self, Error> {
-        let (fixed, attrs) = msg.split_family(&NEXTHOP_MESSAGES, NhHeader::LEN)?;
-        Self::parse_body(fixed, attrs)
-    }
+impl<'a> FamilyRepr<'a> for NexthopRepr<'a> {
+    const MESSAGES: &'static [u16] = &NEXTHOP_MESSAGES;
+    const FIXED_LEN: usize = NhHeader::LEN;
 
-    /// Decodes an `nhmsg` and its attributes.
-    pub fn parse_body(fixed: &'a [u8], attrs: Attrs<'a>) -> Result<Self, Error> {
-        let mut r = NexthopRepr {
-            header: NhHeader::from_bytes(fixed).map_err(|e| Error::new(e.kind, attrs.base()))?,
-            ..NexthopRepr::default()
-        };
-        let mut bad = None;
-        walk(attrs, &mut bad, |a, _| {
-            if r.attrs.accept(a)? {
-                return Ok(());
-            }
+    /// Decodes an `nhmsg` and its attributes into `self` (reset first).
+    fn parse_body_into(&mut self, fixed: &'a [u8], attrs: Attrs<'a>) -> Result<(), Error> {
+        *self = NexthopRepr::default();
+        self.header = NhHeader::from_bytes(fixed).map_err(|e| Error::new(e.kind, attrs.base()))?;
+        self.bad_attr = walk_family(attrs, &mut self.attrs, |a, _| {
             if a.kind() == NHA_GROUP {
                 let p = a.payload();
                 if p.len() % NEXTHOP_GRP_LEN != 0 {
                     return Err(Error::new(ErrorKind::BadAttribute(NHA_GROUP), a.offset()));
                 }
-                r.group = Some(NexthopGroup::Raw(p));
+                self.group = Some(NexthopGroup::Raw(p));
             }
             Ok(())
         })?;
-        r.bad_attr = bad;
-        Ok(r)
+        Ok(())
     }
+}
 
+impl NexthopRepr<'_> {
     /// Bytes [`NexthopRepr::emit`] writes.
     pub fn buffer_len(&self) -> usize {
         NhHeader::LEN

@@ -7,11 +7,11 @@ use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use super::attr::{align, attr_size, Attrs, RTA_HDRLEN};
 use super::builder::MessageBuilder;
 use super::error::{Error, ErrorKind};
-use super::framing::Message;
+use super::family::FamilyRepr;
 use super::header::fixed_header;
 use super::link::validated;
 use super::name::Name;
-use super::table::{attr_table, walk};
+use super::table::{attr_table, walk_family};
 use super::uapi::*;
 use super::value::{fixed_struct, read_array, AttrValue, Be16};
 
@@ -384,42 +384,15 @@ pub struct RouteRepr<'a> {
 /// The message types that carry a route.
 pub const ROUTE_MESSAGES: [u16; 3] = [RTM_NEWROUTE, RTM_DELROUTE, RTM_GETROUTE];
 
-impl<'a> RouteRepr<'a> {
-    /// Decodes a route message.
-    pub fn parse(msg: &Message<'a>) -> Result<Self, Error> {
-        let (fixed, attrs) = msg.split_family(&ROUTE_MESSAGES, RtHeader::LEN)?;
-        Self::parse_body(fixed, attrs)
-    }
+impl<'a> FamilyRepr<'a> for RouteRepr<'a> {
+    const MESSAGES: &'static [u16] = &ROUTE_MESSAGES;
+    const FIXED_LEN: usize = RtHeader::LEN;
 
-    /// Decodes an `rtmsg` and its attributes.
-    pub fn parse_body(fixed: &'a [u8], attrs: Attrs<'a>) -> Result<Self, Error> {
-        let mut r = RouteRepr::default();
-        r.parse_body_into(fixed, attrs)?;
-        Ok(r)
-    }
-
-    /// Like [`RouteRepr::parse`], but decodes into `self`, which is reset
-    /// first: the repr is a few hundred bytes, and a loop over a dump that
-    /// reuses one repr skips moving it per message (a fifth of the parse
-    /// time in the route bench). On error `self` holds what was read so far.
-    pub fn parse_into(&mut self, msg: &Message<'a>) -> Result<(), Error> {
-        let (fixed, attrs) = msg.split_family(&ROUTE_MESSAGES, RtHeader::LEN)?;
-        self.parse_body_into(fixed, attrs)
-    }
-
-    /// [`RouteRepr::parse_body`] into `self` (reset first).
-    pub fn parse_body_into(&mut self, fixed: &'a [u8], attrs: Attrs<'a>) -> Result<(), Error> {
+    /// Decodes an `rtmsg` and its attributes into `self` (reset first).
+    fn parse_body_into(&mut self, fixed: &'a [u8], attrs: Attrs<'a>) -> Result<(), Error> {
         *self = RouteRepr::default();
         self.header = RtHeader::from_bytes(fixed).map_err(|e| Error::new(e.kind, attrs.base()))?;
-        self.fill(attrs)
-    }
-
-    fn fill(&mut self, attrs: Attrs<'a>) -> Result<(), Error> {
-        let mut bad = None;
-        walk(attrs, &mut bad, |a, bad| {
-            if self.attrs.accept(a)? {
-                return Ok(());
-            }
+        self.bad_attr = walk_family(attrs, &mut self.attrs, |a, bad| {
             match a.kind() {
                 RTA_METRICS => self.metrics = Some(RouteMetrics::parse(a.nested(), bad)?),
                 RTA_MULTIPATH => {
@@ -431,10 +404,11 @@ impl<'a> RouteRepr<'a> {
             }
             Ok(())
         })?;
-        self.bad_attr = bad;
         Ok(())
     }
+}
 
+impl RouteRepr<'_> {
     /// Bytes [`RouteRepr::emit`] writes.
     pub fn buffer_len(&self) -> usize {
         RtHeader::LEN

@@ -1,14 +1,15 @@
 //! One entry point for any rtnetlink message: [`RtnlMessage::parse`] picks
 //! the family parser by message type.
 
-use super::address::{AddressRepr, ADDRESS_MESSAGES};
+use super::address::AddressRepr;
 use super::error::Error;
+use super::family::FamilyRepr;
 use super::framing::{Control, Message};
-use super::link::{LinkRepr, LINK_MESSAGES};
-use super::neighbour::{NeighbourRepr, NEIGHBOUR_MESSAGES};
-use super::nexthop::{NexthopRepr, NEXTHOP_MESSAGES};
-use super::route::{RouteRepr, ROUTE_MESSAGES};
-use super::rule::{RuleRepr, RULE_MESSAGES};
+use super::link::LinkRepr;
+use super::neighbour::NeighbourRepr;
+use super::nexthop::NexthopRepr;
+use super::route::RouteRepr;
+use super::rule::RuleRepr;
 
 /// Any rtnetlink message, decoded.
 // No Box in a no-alloc crate: the variants stay inline, sized by the link repr.
@@ -37,17 +38,17 @@ impl<'a> RtnlMessage<'a> {
     /// Decodes `msg` with the parser for its type.
     pub fn parse(msg: &Message<'a>) -> Result<Self, Error> {
         let k = msg.kind();
-        Ok(if LINK_MESSAGES.contains(&k) {
+        Ok(if LinkRepr::MESSAGES.contains(&k) {
             RtnlMessage::Link(LinkRepr::parse(msg)?)
-        } else if ADDRESS_MESSAGES.contains(&k) {
+        } else if AddressRepr::MESSAGES.contains(&k) {
             RtnlMessage::Address(AddressRepr::parse(msg)?)
-        } else if ROUTE_MESSAGES.contains(&k) {
+        } else if RouteRepr::MESSAGES.contains(&k) {
             RtnlMessage::Route(RouteRepr::parse(msg)?)
-        } else if NEIGHBOUR_MESSAGES.contains(&k) {
+        } else if NeighbourRepr::MESSAGES.contains(&k) {
             RtnlMessage::Neighbour(NeighbourRepr::parse(msg)?)
-        } else if RULE_MESSAGES.contains(&k) {
+        } else if RuleRepr::MESSAGES.contains(&k) {
             RtnlMessage::Rule(RuleRepr::parse(msg)?)
-        } else if NEXTHOP_MESSAGES.contains(&k) {
+        } else if NexthopRepr::MESSAGES.contains(&k) {
             RtnlMessage::Nexthop(NexthopRepr::parse(msg)?)
         } else {
             match msg.control()? {

@@ -25,6 +25,33 @@ pub fn walk<'a>(
     Ok(())
 }
 
+/// What [`walk_family`] needs of a table declared with `attr_table!`.
+pub(crate) trait AttrTable {
+    /// Decodes `attr` into its field: `Ok(false)` if the table lacks it.
+    fn accept(&mut self, attr: &Attr<'_>) -> Result<bool, Error>;
+}
+
+/// The attribute walk of a family message: each attribute goes to `table`
+/// (the plain values) first and, if the table does not know it, to `rest`
+/// (nests and arrays). Returns the first bad attribute skipped (see
+/// [`walk`]), for the repr's `bad_attr`.
+#[inline]
+pub(crate) fn walk_family<'a>(
+    attrs: Attrs<'a>,
+    table: &mut impl AttrTable,
+    mut rest: impl FnMut(&Attr<'a>, &mut Option<Error>) -> Result<(), Error>,
+) -> Result<Option<Error>, Error> {
+    let mut bad = None;
+    walk(attrs, &mut bad, |a, bad| {
+        if table.accept(a)? {
+            Ok(())
+        } else {
+            rest(a, bad)
+        }
+    })?;
+    Ok(bad)
+}
+
 /// Declares a struct of `Option` fields, one per attribute type, with
 /// `accept` (decode one attribute into its field), `buffer_len` and `emit`
 /// generated from the same table.
@@ -53,6 +80,16 @@ macro_rules! attr_table {
                     _ => Ok(false),
                 }
             }
+        }
+
+        impl $crate::wire::table::AttrTable for $name {
+            #[inline]
+            fn accept(&mut self, attr: &$crate::wire::Attr<'_>) -> Result<bool, $crate::wire::Error> {
+                $name::accept(self, attr)
+            }
+        }
+
+        impl $name {
 
             /// Decodes a whole run of attributes with this table; see
             /// [`walk`](crate::wire::table::walk) for what is skipped.
@@ -85,8 +122,9 @@ macro_rules! attr_table {
 pub(crate) use attr_table;
 
 /// Declares the repr of a family whose messages are a fixed header plus one
-/// attribute table (address, neighbour, rule): `parse`, `parse_body`,
-/// `buffer_len` and `emit`, written once for all of them.
+/// attribute table (address, neighbour, rule): its
+/// [`FamilyRepr`](crate::wire::FamilyRepr) impl, `buffer_len` and `emit`,
+/// written once for all of them.
 macro_rules! plain_message {
     (
         $(#[$m:meta])*
@@ -103,26 +141,25 @@ macro_rules! plain_message {
             pub bad_attr: Option<$crate::wire::Error>,
         }
 
-        impl $repr {
-            /// Decodes a message of one of the types in
-            #[doc = concat!("[`", stringify!($kinds), "`].")]
-            pub fn parse(msg: &$crate::wire::Message<'_>) -> Result<Self, $crate::wire::Error> {
-                let (fixed, attrs) = msg.split_family(&$kinds, $hdr::LEN)?;
-                Self::parse_body(fixed, attrs)
-            }
+        impl<'a> $crate::wire::FamilyRepr<'a> for $repr {
+            const MESSAGES: &'static [u16] = &$kinds;
+            const FIXED_LEN: usize = $hdr::LEN;
 
-            /// Decodes the fixed header and its attributes.
-            pub fn parse_body(
-                fixed: &[u8],
-                attrs: $crate::wire::Attrs<'_>,
-            ) -> Result<Self, $crate::wire::Error> {
-                let header = $hdr::from_bytes(fixed)
+            fn parse_body_into(
+                &mut self,
+                fixed: &'a [u8],
+                attrs: $crate::wire::Attrs<'a>,
+            ) -> Result<(), $crate::wire::Error> {
+                *self = Self::default();
+                self.header = $hdr::from_bytes(fixed)
                     .map_err(|e| $crate::wire::Error::new(e.kind, attrs.base()))?;
-                let mut bad_attr = None;
-                let attrs = $attrs::parse(attrs, &mut bad_attr)?;
-                Ok($repr { header, attrs, bad_attr })
+                self.bad_attr =
+                    $crate::wire::table::walk_family(attrs, &mut self.attrs, |_, _| Ok(()))?;
+                Ok(())
             }
+        }
 
+        impl $repr {
             /// Bytes [`Self::emit`] writes.
             pub fn buffer_len(&self) -> usize {
                 $hdr::LEN + self.attrs.buffer_len()

@@ -13,7 +13,7 @@ use hashbrown::HashMap;
 use ipdb_core::ip::{IpAddress, IpNetwork};
 use ipdb_core::wire::route::RouteRepr;
 use ipdb_core::wire::uapi::{AF_INET, AF_INET6, RTM_F_CLONED};
-use ipdb_core::wire::Message;
+use ipdb_core::wire::{FamilyRepr, Message};
 
 use super::prefix_map::{PrefixBits, PrefixMap};
 use crate::records::Route;

@@ -14,6 +14,7 @@ use ipdb_core::wire::nexthop::{NexthopRepr, NhHeader};
 use ipdb_core::wire::route::{RouteRepr, RtHeader};
 use ipdb_core::wire::rule::{FibRuleHeader, RuleRepr};
 use ipdb_core::wire::uapi::*;
+use ipdb_core::wire::FamilyRepr;
 
 use super::IpRoute;
 use crate::error::{Error, Object};

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use ipdb_core::wire::link::LinkRepr;
 use ipdb_core::wire::uapi::*;
+use ipdb_core::wire::FamilyRepr;
 
 use super::IpRoute;
 use crate::error::{Error, ErrorKind, Object, Op};

@@ -3,6 +3,7 @@
 
 use ipdb_core::wire::route::RouteRepr;
 use ipdb_core::wire::uapi::*;
+use ipdb_core::wire::FamilyRepr;
 
 use super::IpRoute;
 use crate::error::{Error, ErrorKind, Object, Op};
