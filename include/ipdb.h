@@ -1,6 +1,8 @@
 /*
  * ipdb.h - libipdb's C interface: IP math with the semantics of Python's
- * `ipaddress` module (and, later, the network-state database).
+ * `ipaddress` module, and the kernel-synchronised database of a network
+ * namespace's links, addresses, routes, neighbours and rules (ipdb_db_*,
+ * ipdb_snapshot_*, ipdb_txn_*).
  *
  * Link with `pkg-config --cflags --libs ipdb` (libipdb.so.0).
  *
@@ -28,7 +30,18 @@
  *   accepts NULL. Strings from ipdb_status_str are static.
  * - Threads: all functions may be called from any thread concurrently; the
  *   library has no global mutable state except the per-thread last error.
- *   One iterator handle must not be used by two threads at once.
+ *   One iterator handle must not be used by two threads at once; an
+ *   ipdb_db and an ipdb_snapshot may be (ipdb_db_close and
+ *   ipdb_snapshot_free excepted).
+ * - Database: ipdb_db_open starts a monitor thread and a callback thread
+ *   unless given IPDB_OPEN_NO_THREAD (then poll ipdb_db_fd and call
+ *   ipdb_db_process). Callbacks (void *userdata) run on the callback
+ *   thread, or inside ipdb_db_process on the caller's thread; the
+ *   ipdb_event they get is borrowed for the call. Arrays lent by a snapshot
+ *   stay valid until ipdb_snapshot_free. Records (ipdb_link, ipdb_route...)
+ *   are plain values; an absent address has family 0, an absent index is 0.
+ *   The kernel's refusals give IPDB_KERNEL_ERROR (or IPDB_COMMIT_FAILED for
+ *   a transaction) with the errno and extended-ack text in the last error.
  * - Panics (library bugs) never cross the boundary: they give IPDB_PANIC.
  */
 
