@@ -347,6 +347,82 @@
 #define IPDB_FLAG_TEREDO (1 << 10)
 
 /**
+ * `ipdb_link_spec.kind`: a `dummy` link.
+ */
+#define IPDB_LINK_DUMMY 1
+
+/**
+ * `ipdb_link_spec.kind`: an `ifb` link.
+ */
+#define IPDB_LINK_IFB 2
+
+/**
+ * `ipdb_link_spec.kind`: a bridge (kernel default settings).
+ */
+#define IPDB_LINK_BRIDGE 3
+
+/**
+ * `ipdb_link_spec.kind`: a veth pair; `peer` names the other end.
+ */
+#define IPDB_LINK_VETH 4
+
+/**
+ * `ipdb_link_spec.kind`: a vlan on `parent` with `vlan_id`.
+ */
+#define IPDB_LINK_VLAN 5
+
+/**
+ * `ipdb_link_spec.kind`: a macvlan on `parent` in `mode`.
+ */
+#define IPDB_LINK_MACVLAN 6
+
+/**
+ * `ipdb_link_spec.kind`: a macvtap on `parent` in `mode`.
+ */
+#define IPDB_LINK_MACVTAP 7
+
+/**
+ * `ipdb_link_spec.kind`: a vxlan (`vni`, `remote`, `local`, `port`,
+ * optional `parent`).
+ */
+#define IPDB_LINK_VXLAN 8
+
+/**
+ * `ipdb_link_spec.kind`: a persistent tun device.
+ */
+#define IPDB_LINK_TUN 9
+
+/**
+ * `ipdb_link_spec.kind`: a persistent tap device.
+ */
+#define IPDB_LINK_TAP 10
+
+/**
+ * `ipdb_link_spec.mode` (`MACVLAN_MODE_PRIVATE`).
+ */
+#define IPDB_MACVLAN_PRIVATE 1
+
+/**
+ * `ipdb_link_spec.mode` (`MACVLAN_MODE_VEPA`, also what 0 gives).
+ */
+#define IPDB_MACVLAN_VEPA 2
+
+/**
+ * `ipdb_link_spec.mode` (`MACVLAN_MODE_BRIDGE`).
+ */
+#define IPDB_MACVLAN_BRIDGE 4
+
+/**
+ * `ipdb_link_spec.mode` (`MACVLAN_MODE_PASSTHRU`).
+ */
+#define IPDB_MACVLAN_PASSTHRU 8
+
+/**
+ * `ipdb_link_spec.mode` (`MACVLAN_MODE_SOURCE`).
+ */
+#define IPDB_MACVLAN_SOURCE 16
+
+/**
  * `family` value of an IPv4 `ipdb_addr` (the IP version number, not `AF_INET`).
  */
 #define IPDB_V4 4
@@ -385,6 +461,13 @@ typedef struct ipdb_db ipdb_db;
  * threading rules as `ipdb_addr_iter`.
  */
 typedef struct ipdb_net_iter ipdb_net_iter;
+
+/**
+ * A committed transaction waiting for `ipdb_pending_confirm`. Opaque;
+ * made by `ipdb_txn_commit_with_timeout`, freed by `ipdb_pending_free`.
+ * Use from one thread at a time.
+ */
+typedef struct ipdb_pending ipdb_pending;
 
 /**
  * A consistent copy of a database's links, addresses, routes, neighbours
@@ -856,6 +939,113 @@ typedef struct ipdb_route_spec {
  * must not unwind and must not call `ipdb_txn_*` on the same database.
  */
 typedef int (*ipdb_hook_cb)(void *userdata);
+
+/**
+ * A link to create in a transaction. Zero every field first (`= {0}`),
+ * then set `name`, `kind` and the fields that kind reads; the others are
+ * ignored.
+ */
+typedef struct ipdb_link_spec {
+  /**
+   * Name of the new link, NUL-terminated.
+   */
+  char name[IPDB_NAME_SIZE];
+  /**
+   * `IPDB_LINK_*`.
+   */
+  uint32_t kind;
+  /**
+   * veth: the peer's name, NUL-terminated.
+   */
+  char peer[IPDB_NAME_SIZE];
+  /**
+   * vlan, macvlan, macvtap (required) and vxlan (optional): the lower
+   * link by name (also one this transaction creates); empty for none.
+   */
+  char parent[IPDB_NAME_SIZE];
+  /**
+   * macvlan, macvtap: `IPDB_MACVLAN_*`; 0 for vepa.
+   */
+  uint32_t mode;
+  /**
+   * vlan: the VLAN id, 1..=4094.
+   */
+  uint16_t vlan_id;
+  /**
+   * vxlan: destination UDP port; 0 for the kernel's default (8472).
+   */
+  uint16_t port;
+  /**
+   * vxlan: the VNI (24 bits).
+   */
+  uint32_t vni;
+  /**
+   * vxlan: remote or multicast group; `family` 0 for none.
+   */
+  struct ipdb_addr remote;
+  /**
+   * vxlan: local source address; `family` 0 for none.
+   */
+  struct ipdb_addr local;
+} ipdb_link_spec;
+
+/**
+ * A neighbour (ARP/NDP) or bridge FDB entry to add or delete.
+ */
+typedef struct ipdb_neighbour_spec {
+  /**
+   * The link, NUL-terminated (also one the transaction creates).
+   */
+  char dev[IPDB_NAME_SIZE];
+  /**
+   * Neighbour: its IP address (required). FDB on a vxlan: the remote;
+   * on a bridge port: `family` 0.
+   */
+  struct ipdb_addr dst;
+  /**
+   * The MAC address; neighbour entries may leave `has_lladdr` false.
+   */
+  uint8_t lladdr[6];
+  /**
+   * Whether `lladdr` is given (always for FDB entries).
+   */
+  bool has_lladdr;
+  /**
+   * An FDB entry (`bridge fdb`) rather than a neighbour (`ip neigh`).
+   */
+  bool fdb;
+} ipdb_neighbour_spec;
+
+/**
+ * A policy-routing rule to add or delete. Zero means "not given" for
+ * every field; an added rule without `table` looks up main.
+ */
+typedef struct ipdb_rule_spec {
+  /**
+   * Priority.
+   */
+  uint32_t priority;
+  /**
+   * Table to look up.
+   */
+  uint32_t table;
+  /**
+   * Firewall mark to match.
+   */
+  uint32_t fwmark;
+  /**
+   * Mask for `fwmark` (0: all bits).
+   */
+  uint32_t fwmask;
+  /**
+   * Source prefix; `addr.family` 0 for any.
+   */
+  struct ipdb_net from;
+  /**
+   * Destination prefix; `addr.family` 0 for any.
+   */
+  struct ipdb_net to;
+} ipdb_rule_spec;
 
 #ifdef __cplusplus
 extern "C" {
@@ -1513,6 +1703,48 @@ int ipdb_net_supernet(const struct ipdb_net *net,
                       struct ipdb_net *out);
 
 /**
+ * Commits transaction `id` (as `ipdb_txn_commit`) and closes it, then
+ * rolls everything back `timeout_ms` milliseconds later unless
+ * `ipdb_pending_confirm` comes first. The rollback runs on a thread of
+ * its own, with its own netlink socket on the namespace.
+ *
+ * Returns the statuses of `ipdb_txn_commit` (on failure nothing stays
+ * applied and `out` is not written).
+ *
+ * - `out`: receives the handle; free it with `ipdb_pending_free`.
+ *
+ * # Safety
+ * `db` is a live handle; `out` points to a writable `ipdb_pending *`.
+ */
+int ipdb_txn_commit_with_timeout(const struct ipdb_db *db,
+                                 uint64_t id,
+                                 uint64_t timeout_ms,
+                                 struct ipdb_pending **out);
+
+/**
+ * Keeps the commit if the time is not up. Returns `IPDB_OK`; when too
+ * late, the status of the rollback that ran (`IPDB_COMMIT_FAILED`, the
+ * last error saying it was not confirmed; `IPDB_ROLLBACK_INCOMPLETE`);
+ * `IPDB_NO_VALUE` when already confirmed. The handle still needs
+ * `ipdb_pending_free`.
+ *
+ * # Safety
+ * `p` is a live handle.
+ */
+int ipdb_pending_confirm(struct ipdb_pending *p);
+
+/**
+ * Frees the handle. When it was not confirmed, first waits until the
+ * time is up and the commit is rolled back (so no thread of the library
+ * outlives the call). NULL is a no-op.
+ *
+ * # Safety
+ * `p` is NULL or a handle from `ipdb_txn_commit_with_timeout` not freed
+ * yet.
+ */
+void ipdb_pending_free(struct ipdb_pending *p);
+
+/**
  * CPython `collapse_addresses`, in place: merges `nets[0..len]` into the
  * fewest networks covering the same addresses, sorted, and writes them to
  * `nets[0..*out_len]` (`*out_len <= len`; the rest of the array is left
@@ -1811,6 +2043,64 @@ int ipdb_txn_commit(const struct ipdb_db *db, uint64_t id, size_t *out_applied);
  * `db` is a live handle.
  */
 int ipdb_txn_drop(const struct ipdb_db *db, uint64_t id);
+
+/**
+ * Stages: create the link `spec` describes (see `ipdb_link_spec`). A
+ * later call may refer to it by name (set it up, add addresses, make it
+ * a port, put routes on it).
+ *
+ * # Safety
+ * `db` is a live handle; `spec` points to an `ipdb_link_spec`.
+ */
+int ipdb_txn_link_create(const struct ipdb_db *db, uint64_t id, const struct ipdb_link_spec *spec);
+
+/**
+ * Stages: make link `port` a port of the bridge or bond `master` (`add`
+ * true), or release it.
+ *
+ * # Safety
+ * `db` is a live handle; `master` points to `master_len` bytes and
+ * `port` to `port_len` bytes.
+ */
+int ipdb_txn_link_port(const struct ipdb_db *db,
+                       uint64_t id,
+                       const char *master,
+                       size_t master_len,
+                       bool add,
+                       const char *port,
+                       size_t port_len);
+
+/**
+ * Stages: delete link `name` (with a veth, its peer goes too).
+ *
+ * # Safety
+ * `db` is a live handle; `name` points to `name_len` bytes.
+ */
+int ipdb_txn_link_remove(const struct ipdb_db *db, uint64_t id, const char *name, size_t name_len);
+
+/**
+ * Stages: add (`add` true; permanent neighbour, static FDB entry) or
+ * delete a neighbour or FDB entry.
+ *
+ * # Safety
+ * `db` is a live handle; `spec` points to an `ipdb_neighbour_spec`.
+ */
+int ipdb_txn_neighbour(const struct ipdb_db *db,
+                       uint64_t id,
+                       bool add,
+                       const struct ipdb_neighbour_spec *spec);
+
+/**
+ * Stages: add (`add` true) or delete a rule (a deletion matches by the
+ * fields given). Without `from`/`to` the rule is IPv4.
+ *
+ * # Safety
+ * `db` is a live handle; `spec` points to an `ipdb_rule_spec`.
+ */
+int ipdb_txn_rule(const struct ipdb_db *db,
+                  uint64_t id,
+                  bool add,
+                  const struct ipdb_rule_spec *spec);
 
 #ifdef __cplusplus
 }  // extern "C"

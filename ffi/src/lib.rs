@@ -16,7 +16,8 @@
 //! - `ranges`: collapse in place, summarize, address_exclude.
 //! - `db`: the database handle (open, close, driving without a thread,
 //!   lookups); `records`: its records as C structs; `snapshot`: a whole
-//!   copy as C arrays; `events`: callbacks; `txn`: transactions.
+//!   copy as C arrays; `events`: callbacks; `txn`: transactions; `txn_specs`: their
+//!   link, neighbour and rule steps; `pending`: commits with a timeout.
 //!
 //! Rules every export follows (rustls-ffi's): an `int` status (0 = ok),
 //! results through out-pointers written only on success, NULL arguments are
@@ -35,12 +36,14 @@ mod events;
 mod iface;
 mod iter;
 mod net;
+mod pending;
 mod ranges;
 mod records;
 mod snapshot;
 mod status;
 mod text;
 mod txn;
+mod txn_specs;
 mod types;
 
 pub use addr::*;
@@ -50,10 +53,12 @@ pub use events::*;
 pub use iface::*;
 pub use iter::*;
 pub use net::*;
+pub use pending::*;
 pub use ranges::*;
 pub use records::*;
 pub use snapshot::*;
 pub use status::*;
 pub use text::*;
 pub use txn::*;
+pub use txn_specs::*;
 pub use types::*;

@@ -50,7 +50,9 @@ pub struct ipdb_route_spec {
 pub type ipdb_hook_cb = Option<unsafe extern "C" fn(userdata: *mut c_void) -> c_int>;
 
 /// The transaction manager of a database, made on first use.
-fn manager<'a>(db: &'a ipdb_db) -> Result<MutexGuard<'a, Option<Txns<'static>>>, Failure> {
+pub(crate) fn manager<'a>(
+    db: &'a ipdb_db,
+) -> Result<MutexGuard<'a, Option<Txns<'static>>>, Failure> {
     let mut g = db.txns.lock().unwrap_or_else(|e| e.into_inner());
     if g.is_none() {
         let ipr = match &db.netns {
@@ -62,7 +64,7 @@ fn manager<'a>(db: &'a ipdb_db) -> Result<MutexGuard<'a, Option<Txns<'static>>>,
     Ok(g)
 }
 
-fn no_txn(id: u64) -> Failure {
+pub(crate) fn no_txn(id: u64) -> Failure {
     Failure::Status {
         status: IPDB_NO_TRANSACTION,
         message: format!("no open transaction with id {id}"),
@@ -70,7 +72,11 @@ fn no_txn(id: u64) -> Failure {
 }
 
 /// Runs `f` on the open transaction `id` of `db`.
-fn with_txn(db: *const ipdb_db, id: u64, f: impl FnOnce(&mut Transaction) -> Outcome) -> c_int {
+pub(crate) fn with_txn(
+    db: *const ipdb_db,
+    id: u64,
+    f: impl FnOnce(&mut Transaction) -> Outcome,
+) -> c_int {
     guard(|| {
         let db = db_handle(db)?;
         let mut g = manager(db)?;
@@ -104,7 +110,7 @@ pub unsafe extern "C" fn ipdb_txn_begin(db: *const ipdb_db, out_id: *mut u64) ->
 }
 
 /// A link name argument (pointer, length).
-fn link_name(name: *const c_char, len: usize) -> Result<LinkRef, Failure> {
+pub(crate) fn link_name(name: *const c_char, len: usize) -> Result<LinkRef, Failure> {
     let n = input_str(name, len, "name")?;
     if n.is_empty() || n.len() >= IPDB_NAME_SIZE {
         return Err(Failure::Invalid {
@@ -358,7 +364,7 @@ pub unsafe extern "C" fn ipdb_txn_drop(db: *const ipdb_db, id: u64) -> c_int {
 }
 
 /// The status and message of a failed commit or review.
-fn commit_failure(e: CommitError) -> Failure {
+pub(crate) fn commit_failure(e: CommitError) -> Failure {
     let status = if !e.rolled_back_cleanly() {
         IPDB_ROLLBACK_INCOMPLETE
     } else if matches!(*e.cause, Cause::Hook { .. }) {
