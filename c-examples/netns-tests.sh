@@ -85,10 +85,11 @@ status=0
 "$@" ./monitor "$path" 1 300 >/dev/null 2>&1 || status=$?
 [ "$status" = 3 ] || fail "idle monitor exited $status, want 3"
 
-echo "txn: a failing transaction and a vetoed one leave the namespace as it was"
+echo "txn: a failing transaction, a vetoed one and timed commits leave the namespace as it was"
 state() {
   nsip -j link show; nsip -j addr show
   nsip -j -4 route show table all; nsip -j -6 route show table all
+  nsip -j -4 rule show; nsip -j -6 rule show
 }
 state >"$tmp/before"
 "$@" ./txn "$path" v0 >"$tmp/txn" || { cat "$tmp/txn" >&2; fail "txn exited $?"; }

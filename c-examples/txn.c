@@ -10,7 +10,10 @@
  *    the review (JSON) and the error (with the kernel's extended-ack text).
  * 2. A transaction whose commit hook vetoes (MTU 1300): rolled back.
  * 3. Drop, and the id errors.
- * 4. The database (no monitor thread: ipdb_db_process) shows DEV as before.
+ * 4. Timed commits: a bridge with DEV as its port and a rule, committed
+ *    with a 100 ms timeout and freed unconfirmed (rolled back when free
+ *    returns); a bridge confirmed in time, then removed by a transaction.
+ * 5. The database (no monitor thread: ipdb_db_process) shows DEV as before.
  *
  * Exits 0 when every status is the one expected (the caller then checks
  * with `ip -j` that the namespace is unchanged), 1 otherwise. Refuses to
@@ -144,7 +147,41 @@ int main(int argc, char **argv)
     EXPECT(ipdb_txn_route(db, id, true, NULL), IPDB_NULL_PARAMETER);
     EXPECT(ipdb_txn_drop(db, id), IPDB_OK);
 
-    /* The kernel queues its notifications before it acks a request, so
+    /* 4: timed commits. */
+    ipdb_link_spec br;
+    memset(&br, 0, sizeof br);
+    snprintf(br.name, sizeof br.name, "txnbr0");
+    br.kind = IPDB_LINK_BRIDGE;
+    ipdb_rule_spec rule;
+    memset(&rule, 0, sizeof rule);
+    rule.priority = 3210;
+    rule.table = 100;
+    EXPECT(ipdb_txn_begin(db, &id), IPDB_OK);
+    EXPECT(ipdb_txn_link_create(db, id, &br), IPDB_OK);
+    EXPECT(ipdb_txn_link_port(db, id, "txnbr0", 6, true, dev, dev_len), IPDB_OK);
+    EXPECT(ipdb_txn_rule(db, id, true, &rule), IPDB_OK);
+    ipdb_pending *pending = NULL;
+    EXPECT(ipdb_txn_commit_with_timeout(db, id, 100, &pending), IPDB_OK);
+    ipdb_link l;
+    EXPECT(ipdb_db_process(db, NULL), IPDB_OK);
+    EXPECT(ipdb_db_link_by_name(db, "txnbr0", 6, &l), IPDB_OK);
+    ipdb_pending_free(pending); /* unconfirmed: returns after the rollback */
+    EXPECT(ipdb_db_process(db, NULL), IPDB_OK);
+    EXPECT(ipdb_db_link_by_name(db, "txnbr0", 6, &l), IPDB_NO_VALUE);
+
+    EXPECT(ipdb_txn_begin(db, &id), IPDB_OK);
+    EXPECT(ipdb_txn_link_create(db, id, &br), IPDB_OK);
+    EXPECT(ipdb_txn_commit_with_timeout(db, id, 10000, &pending), IPDB_OK);
+    EXPECT(ipdb_pending_confirm(pending), IPDB_OK);
+    EXPECT(ipdb_pending_confirm(pending), IPDB_NO_VALUE);
+    ipdb_pending_free(pending);
+    EXPECT(ipdb_db_process(db, NULL), IPDB_OK);
+    EXPECT(ipdb_db_link_by_name(db, "txnbr0", 6, &l), IPDB_OK);
+    EXPECT(ipdb_txn_begin(db, &id), IPDB_OK);
+    EXPECT(ipdb_txn_link_remove(db, id, "txnbr0", 6), IPDB_OK);
+    EXPECT(ipdb_txn_commit(db, id, NULL), IPDB_OK);
+
+    /* 5: the kernel queues its notifications before it acks a request, so
      * after processing them the database has seen every step and every
      * undo: the link is as it was. */
     size_t seen = 0;
