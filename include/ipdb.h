@@ -2080,7 +2080,9 @@ int ipdb_txn_link_remove(const struct ipdb_db *db, uint64_t id, const char *name
 
 /**
  * Stages: add (`add` true; permanent neighbour, static FDB entry) or
- * delete a neighbour or FDB entry.
+ * delete a neighbour or FDB entry. An add fails at commit when the entry
+ * exists (for a vxlan: any entry for that MAC, including the all-zero
+ * default one its `remote` made).
  *
  * # Safety
  * `db` is a live handle; `spec` points to an `ipdb_neighbour_spec`.

@@ -109,8 +109,8 @@ pub unsafe extern "C" fn ipdb_txn_begin(db: *const ipdb_db, out_id: *mut u64) ->
     })
 }
 
-/// A link name argument (pointer, length).
-pub(crate) fn link_name(name: *const c_char, len: usize) -> Result<LinkRef, Failure> {
+/// A link name argument (pointer, length), checked.
+pub(crate) fn link_text<'a>(name: *const c_char, len: usize) -> Result<&'a str, Failure> {
     let n = input_str(name, len, "name")?;
     if n.is_empty() || n.len() >= IPDB_NAME_SIZE {
         return Err(Failure::Invalid {
@@ -118,7 +118,12 @@ pub(crate) fn link_name(name: *const c_char, len: usize) -> Result<LinkRef, Fail
             why: "a link name has 1 to 15 bytes",
         });
     }
-    Ok(LinkRef::from(n))
+    Ok(n)
+}
+
+/// A link name argument as a link reference.
+pub(crate) fn link_name(name: *const c_char, len: usize) -> Result<LinkRef, Failure> {
+    link_text(name, len).map(LinkRef::from)
 }
 
 /// Stages: set the MTU of link `name`.

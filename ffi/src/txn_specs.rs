@@ -9,7 +9,7 @@ use ipdb::spec::{LinkKind, LinkSpec, MacvlanMode, NeighbourSpec, RuleSpec, TunSp
 use crate::boundary::{input, Failure};
 use crate::db::ipdb_db;
 use crate::records::IPDB_NAME_SIZE;
-use crate::txn::{link_name, with_txn};
+use crate::txn::{link_name, link_text, with_txn};
 use crate::types::{ipdb_addr, ipdb_net};
 
 /// `ipdb_link_spec.kind`: a `dummy` link.
@@ -78,22 +78,19 @@ pub struct ipdb_link_spec {
 fn name_field(
     field: &[c_char; IPDB_NAME_SIZE],
     arg: &'static str,
-) -> Result<Option<ipdb::txn::LinkRef>, Failure> {
+) -> Result<Option<String>, Failure> {
     let n = field.iter().position(|&c| c == 0).ok_or(Failure::Invalid {
         arg,
         why: "no NUL terminator",
     })?;
     match n {
         0 => Ok(None),
-        n => link_name(field.as_ptr(), n).map(Some),
+        n => link_text(field.as_ptr(), n).map(|t| Some(t.to_owned())),
     }
 }
 
-fn required(
-    r: Option<ipdb::txn::LinkRef>,
-    arg: &'static str,
-) -> Result<ipdb::txn::LinkRef, Failure> {
-    r.ok_or(Failure::Invalid {
+fn required<T>(v: Option<T>, arg: &'static str) -> Result<T, Failure> {
+    v.ok_or(Failure::Invalid {
         arg,
         why: "required for this kind",
     })
@@ -123,20 +120,15 @@ fn macvlan_mode(m: u32) -> Result<MacvlanMode, Failure> {
 }
 
 /// The Rust link spec and lower link of a C one.
-fn link_spec(s: &ipdb_link_spec) -> Result<(LinkSpec, Option<ipdb::txn::LinkRef>), Failure> {
+fn link_spec(s: &ipdb_link_spec) -> Result<(LinkSpec, Option<String>), Failure> {
     let name = required(name_field(&s.name, "spec.name")?, "spec.name")?;
-    let name = match name {
-        ipdb::txn::LinkRef::Name(n) => n,
-        ipdb::txn::LinkRef::Index(_) => unreachable!("made from a name"),
-    };
     let parent = name_field(&s.parent, "spec.parent")?;
     let kind = match s.kind {
         IPDB_LINK_DUMMY => LinkKind::Dummy,
         IPDB_LINK_IFB => LinkKind::Ifb,
         IPDB_LINK_BRIDGE => LinkKind::bridge(),
-        IPDB_LINK_VETH => match required(name_field(&s.peer, "spec.peer")?, "spec.peer")? {
-            ipdb::txn::LinkRef::Name(p) => LinkKind::Veth { peer: p },
-            ipdb::txn::LinkRef::Index(_) => unreachable!("made from a name"),
+        IPDB_LINK_VETH => LinkKind::Veth {
+            peer: required(name_field(&s.peer, "spec.peer")?, "spec.peer")?,
         },
         IPDB_LINK_VLAN => {
             required(parent.clone(), "spec.parent")?;
@@ -274,7 +266,9 @@ pub struct ipdb_neighbour_spec {
 }
 
 /// Stages: add (`add` true; permanent neighbour, static FDB entry) or
-/// delete a neighbour or FDB entry.
+/// delete a neighbour or FDB entry. An add fails at commit when the entry
+/// exists (for a vxlan: any entry for that MAC, including the all-zero
+/// default one its `remote` made).
 ///
 /// # Safety
 /// `db` is a live handle; `spec` points to an `ipdb_neighbour_spec`.

@@ -263,6 +263,37 @@ fn links_ports_neighbours_rules_and_timed_commits_in_a_namespace() {
             .ip(&["rule", "show"])
             .contains("1234:\tfrom all fwmark 0x42 lookup 100"));
 
+        // FDB entries: a static one on a bridge port, a remote on the vxlan.
+        let port_fdb = ipdb_neighbour_spec {
+            dev: name("ve0"),
+            dst: none_addr(),
+            lladdr: [2, 0, 0, 0, 0, 0x0a],
+            has_lladdr: true,
+            fdb: true,
+        };
+        let vx_fdb = ipdb_neighbour_spec {
+            dev: name("vx0"),
+            dst: v4([192, 0, 2, 8]),
+            lladdr: [2, 0, 0, 0, 0, 0x0b],
+            has_lladdr: true,
+            fdb: true,
+        };
+        for add in [true, false] {
+            assert_eq!(ipdb_txn_begin(db, &mut t), IPDB_OK);
+            assert_eq!(ipdb_txn_neighbour(db, t, add, &port_fdb), IPDB_OK);
+            assert_eq!(ipdb_txn_neighbour(db, t, add, &vx_fdb), IPDB_OK);
+            assert_eq!(
+                ipdb_txn_commit(db, t, null_mut()),
+                IPDB_OK,
+                "{}",
+                last_error()
+            );
+            let fdb = ns.exec(&["bridge", "fdb", "show"]);
+            let port = fdb.contains("02:00:00:00:00:0a dev ve0 master br0 static");
+            let remote = fdb.contains("02:00:00:00:00:0b dev vx0 dst 192.0.2.8");
+            assert_eq!((port, remote), (add, add), "{fdb}");
+        }
+
         // Undo: release the port, delete the rule, the neighbour, links.
         assert_eq!(ipdb_txn_begin(db, &mut t), IPDB_OK);
         assert_eq!(
