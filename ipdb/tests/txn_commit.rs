@@ -403,3 +403,77 @@ fn create_with_reuse_takes_the_existing_link() {
     assert!(e.to_string().contains("another kind"), "{e}");
     txn_common::assert_state(&ns, &before);
 }
+
+/// A link `e0` (up, 10.5.0.1/24) with a route through a gateway on it and
+/// a permanent neighbour: what the kernel removes by itself when the link
+/// goes down or loses its only address.
+fn link_with_dependents(ns: &testns::TestNetns) {
+    ns.ip_batch(
+        "link add e0 type ifb\n\
+         link set e0 up\n\
+         addr add 10.5.0.1/24 dev e0\n\
+         route add 10.6.0.0/16 via 10.5.0.254\n\
+         neigh add 10.5.0.7 lladdr 02:00:00:00:05:07 dev e0 nud permanent\n",
+    );
+    txn_common::settle(ns);
+}
+
+/// Down, its address and the route and neighbour through it removed: the
+/// deletions go before the link and address changes that would take the
+/// route and neighbour away (deleted after, they would be gone: `ESRCH`).
+fn down_and_unroute(t: &mut ipdb::txn::Transaction) {
+    t.link("e0").down().del_ip("10.5.0.1/24".parse().unwrap());
+    t.remove_route(route("10.6.0.0/16", "10.5.0.254"));
+    t.remove_neighbour(
+        "e0",
+        NeighbourSpec::ip(0, "10.5.0.7".parse().unwrap(), None),
+    );
+}
+
+#[test]
+fn down_del_ip_and_remove_route_through_the_link_commit() {
+    let ns = testns::require!("txn-down-unroute");
+    populate(&ns);
+    link_with_dependents(&ns);
+    let mut txns = txns(&ns);
+    let mut t = ipdb::txn::Transaction::new();
+    down_and_unroute(&mut t);
+    let report = txns.commit_txn(t).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.applied, report.steps);
+    assert!(!ns.ip(&["route", "show"]).contains("10.6.0.0/16"));
+    assert!(!ns.ip(&["addr", "show", "dev", "e0"]).contains("10.5.0.1"));
+    assert!(!ns.ip(&["neigh", "show", "dev", "e0"]).contains("10.5.0.7"));
+    let link = ns.ip(&["link", "show", "dev", "e0"]);
+    let flags = link.split(['<', '>']).nth(1).unwrap_or_default();
+    assert!(!flags.split(',').any(|f| f == "UP"), "{link}");
+}
+
+#[test]
+fn down_del_ip_and_remove_route_roll_back_on_a_later_failure() {
+    let ns = testns::require!("txn-down-unroute-rb");
+    populate(&ns);
+    link_with_dependents(&ns);
+    let before = ip_state(&ns);
+    let mut txns = txns(&ns);
+    for veto in [false, true] {
+        let mut t = ipdb::txn::Transaction::new();
+        down_and_unroute(&mut t);
+        if veto {
+            t.hook("veto", |_| Err("vetoed".into()));
+        } else {
+            t.add_route(route("10.222.0.0/24", "192.0.2.1"));
+        }
+        let e = txns.commit_txn(t).unwrap_err();
+        match &*e.cause {
+            Cause::Step(s) => {
+                assert!(!veto, "{e}");
+                assert_eq!(s.error.errno(), Some(libc::ENETUNREACH), "{e}");
+                assert!(s.what.contains("route add 10.222.0.0/24"), "{e}");
+            }
+            Cause::Hook { name, .. } => assert!(veto && name == "veto", "{e}"),
+            _ => panic!("{e}"),
+        }
+        assert!(e.rolled_back_cleanly(), "{e}");
+        txn_common::assert_state(&ns, &before);
+    }
+}

@@ -5,8 +5,12 @@
 //! Steps go in [`Phase`] order, so a step never needs one of a later
 //! phase: links before the links on top of them, links before their
 //! ports are enslaved, addresses before the routes through them, routes
-//! before neighbours and rules, link deletions last. Steps of one phase do
-//! not depend on each other, so they can be sent as one pipelined batch.
+//! before neighbours and rules, link deletions last. Deletions of routes
+//! and neighbours that exist before go first of all: a link going down or
+//! losing an address would otherwise take them away by itself, and the
+//! delete sent after would fail (`ESRCH`) or hit another route matching
+//! the same spec. Steps of one phase do not depend on each other, so they
+//! can be sent as one pipelined batch.
 //!
 //! Besides its inverse, a step lists the objects of the state before
 //! that the kernel may remove as a side effect of it ("dependents"):
@@ -34,6 +38,11 @@ use crate::spec::{
 /// The order steps are applied in (and undone in reverse).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Phase {
+    /// Deletions of routes that exist before the commit, ahead of the
+    /// link and address changes that may remove them as a side effect.
+    RouteDel,
+    /// Deletions of neighbours that exist before the commit (same reason).
+    NeighbourDel,
     /// Links with no lower device.
     CreateLink,
     /// Links on a lower device (vlan, macvlan, vxlan dev, gre link).
@@ -46,13 +55,10 @@ pub enum Phase {
     AddressDel,
     /// Address additions.
     AddressAdd,
-    /// Route deletions.
-    RouteDel,
-    /// Route additions and changes.
+    /// Route additions and changes, and deletions of routes not there
+    /// before (such as the prefix route of an address the commit adds).
     Route,
-    /// Neighbour deletions.
-    NeighbourDel,
-    /// Neighbour additions.
+    /// Neighbour additions, and deletions of neighbours not there before.
     Neighbour,
     /// Rule deletions.
     RuleDel,
@@ -65,15 +71,15 @@ pub enum Phase {
 impl Phase {
     /// Every phase, in commit order.
     pub const ALL: [Phase; 13] = [
+        Phase::RouteDel,
+        Phase::NeighbourDel,
         Phase::CreateLink,
         Phase::CreateChild,
         Phase::SetLink,
         Phase::Enslave,
         Phase::AddressDel,
         Phase::AddressAdd,
-        Phase::RouteDel,
         Phase::Route,
-        Phase::NeighbourDel,
         Phase::Neighbour,
         Phase::RuleDel,
         Phase::Rule,
@@ -83,7 +89,14 @@ impl Phase {
     /// Whether the phase's steps are sent as a pipelined batch (link
     /// steps go one by one: tun/tap and aliases need more than one request).
     pub(crate) fn batched(self) -> bool {
-        self >= Phase::AddressDel && self != Phase::RemoveLink
+        !matches!(
+            self,
+            Phase::CreateLink
+                | Phase::CreateChild
+                | Phase::SetLink
+                | Phase::Enslave
+                | Phase::RemoveLink
+        )
     }
 }
 
@@ -162,16 +175,8 @@ impl fmt::Display for Action {
             Action::Address { verb, dev, spec } => {
                 write!(f, "address {verb} {} dev {dev}", spec.address)
             }
-            Action::Route {
-                verb,
-                dev,
-                spec,
-                hops,
-            } => {
-                write!(f, "route {verb} {spec}")?;
-                if let Some(d) = dev {
-                    write!(f, " dev {d}")?;
-                }
+            Action::Route { verb, hops, .. } => {
+                write!(f, "route {verb} {}", self.target())?;
                 for (i, h) in hops.iter().enumerate() {
                     if let Some(d) = h {
                         write!(f, " (hop {} dev {d})", i + 1)?;
@@ -179,9 +184,7 @@ impl fmt::Display for Action {
                 }
                 Ok(())
             }
-            Action::Neighbour { verb, dev, spec } => {
-                write!(f, "neighbour {verb} {spec} (dev {dev})")
-            }
+            Action::Neighbour { verb, .. } => write!(f, "neighbour {verb} {}", self.target()),
             Action::Rule { verb, spec } => write!(f, "rule {verb} {spec}"),
         }
     }
@@ -206,11 +209,21 @@ impl Action {
             Action::CreateLink { spec, .. } => spec.to_string(),
             Action::SetLink { link, .. } | Action::DelLink(link) => format!("dev {link}"),
             Action::Address { dev, spec, .. } => format!("{} dev {dev}", spec.address),
+            // The planner copies a known link's index into `oif`; `dev`
+            // says the link once (and is what is sent).
             Action::Route { spec, dev, .. } => match dev {
-                Some(d) => format!("{spec} dev {d}"),
+                Some(d) => {
+                    let mut s = spec.clone();
+                    s.oif = None;
+                    format!("{s} dev {d}")
+                }
                 None => spec.to_string(),
             },
-            Action::Neighbour { spec, dev, .. } => format!("{spec} (dev {dev})"),
+            // The spec already says the link's index when it is known.
+            Action::Neighbour { spec, dev, .. } => match dev {
+                LinkRef::Index(i) if *i == spec.index => spec.to_string(),
+                _ => format!("{spec} (dev {dev})"),
+            },
             Action::Rule { spec, .. } => spec.to_string(),
         }
     }
@@ -678,7 +691,9 @@ impl<'a> Planner<'a> {
                                 None,
                             ),
                             Some(Err(why)) => (Phase::RouteDel, Vec::new(), Some(why.to_owned())),
-                            None => (Phase::RouteDel, Vec::new(), None),
+                            // Not there before: one the commit brings
+                            // about (an added address's prefix route).
+                            None => (Phase::Route, Vec::new(), None),
                         }
                     }
                     Verb::Replace => match existing.first().map(|r| restore::route_spec(r)) {
@@ -778,7 +793,13 @@ impl<'a> Planner<'a> {
                             spec: s,
                         }
                     });
-                    (Phase::NeighbourDel, Verb::Del, inv.into_iter().collect())
+                    // Not there before: after the steps that may add it.
+                    let phase = if old.is_some() {
+                        Phase::NeighbourDel
+                    } else {
+                        Phase::Neighbour
+                    };
+                    (phase, Verb::Del, inv.into_iter().collect())
                 };
                 self.step(phase, Action::Neighbour { verb, dev, spec }, inverse)
                     .undo_by_delete = *add;
@@ -977,4 +998,47 @@ pub(crate) fn plan(t: &Transaction, pre: &Snapshot) -> Result<Plan, Error> {
         }
     }
     Ok(plan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_route_with_a_known_link_names_it_once() {
+        let mut spec = RouteSpec::new("10.6.0.0/16".parse().unwrap());
+        spec.gateway = Some("10.5.0.254".parse().unwrap());
+        spec.oif = Some(3);
+        let a = Action::Route {
+            verb: Verb::Del,
+            dev: Some(LinkRef::Index(3)),
+            spec: spec.clone(),
+            hops: Vec::new(),
+        };
+        assert_eq!(a.target(), "10.6.0.0/16 via 10.5.0.254 dev index 3");
+        assert_eq!(
+            a.to_string(),
+            "route del 10.6.0.0/16 via 10.5.0.254 dev index 3"
+        );
+        let named = Action::Route {
+            verb: Verb::Add,
+            dev: None,
+            spec,
+            hops: Vec::new(),
+        };
+        assert_eq!(named.target(), "10.6.0.0/16 via 10.5.0.254 dev index 3");
+        let n = NeighbourSpec::ip(3, "10.5.0.7".parse().unwrap(), None);
+        let known = Action::Neighbour {
+            verb: Verb::Del,
+            dev: LinkRef::Index(3),
+            spec: n,
+        };
+        assert_eq!(known.to_string(), format!("neighbour del {n}"));
+        let new = Action::Neighbour {
+            verb: Verb::Del,
+            dev: LinkRef::Name("e0".into()),
+            spec: n,
+        };
+        assert_eq!(new.to_string(), format!("neighbour del {n} (dev e0)"));
+    }
 }
