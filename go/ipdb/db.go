@@ -43,22 +43,73 @@ type DB struct {
 
 // Open opens a database of the calling process's network namespace, with
 // a monitor thread that applies the kernel's events as they come.
-func Open() (*DB, error) { return open(nil) }
+func Open() (*DB, error) { return OpenWith(OpenOptions{}) }
 
 // OpenInNetns opens a database of the namespace of the file at path
 // (/run/netns/NAME, /proc/PID/ns/net).
-func OpenInNetns(path string) (*DB, error) {
-	p := C.CString(path)
-	defer C.free(unsafe.Pointer(p))
-	return open(p)
+func OpenInNetns(path string) (*DB, error) { return OpenWith(OpenOptions{Netns: path}) }
+
+// OpenOptions says how OpenWith opens a database.
+type OpenOptions struct {
+	// Netns is the path of a namespace file (/run/netns/NAME,
+	// /proc/PID/ns/net); empty for the calling process's namespace.
+	Netns string
+	// NoThread opens without a monitor thread: the caller waits for Fd to
+	// be readable and calls Process, which also runs the callbacks.
+	NoThread bool
 }
 
-func open(path *C.char) (*DB, error) {
+// OpenWith opens a database as o says.
+func OpenWith(o OpenOptions) (*DB, error) {
+	var path *C.char
+	if o.Netns != "" {
+		path = C.CString(o.Netns)
+		defer C.free(unsafe.Pointer(path))
+	}
+	var flags C.uint32_t
+	if o.NoThread {
+		flags |= C.IPDB_OPEN_NO_THREAD
+	}
 	db := &DB{callbacks: map[uint64]cgo.Handle{}}
-	if err := call(func() C.int { return C.ipdb_db_open(path, 0, &db.p) }); err != nil {
+	if err := call(func() C.int { return C.ipdb_db_open(path, flags, &db.p) }); err != nil {
 		return nil, err
 	}
 	return db, nil
+}
+
+// Fd is the database's event socket, for a poll loop on a database opened
+// with NoThread: when it is readable, call Process. It belongs to the
+// database (do not close or read it) and stays valid until Close.
+func (db *DB) Fd() (int, error) {
+	var fd C.int
+	if err := call(func() C.int { return C.ipdb_db_fd(db.p, &fd) }); err != nil {
+		return -1, err
+	}
+	return int(fd), nil
+}
+
+// Process applies, without blocking, what the kernel has sent since the
+// last call and returns how many kernel messages it applied. Without a
+// monitor thread the callbacks run inside it, on this goroutine. It reads
+// a bounded amount: while HasMore is true, call it again before waiting
+// for Fd.
+func (db *DB) Process() (int, error) {
+	var n C.size_t
+	if err := call(func() C.int { return C.ipdb_db_process(db.p, &n) }); err != nil {
+		return 0, err
+	}
+	return int(n), nil
+}
+
+// HasMore says whether Process has work left that will not make Fd
+// readable (it stopped at its budget, or re-reads are due).
+func (db *DB) HasMore() bool {
+	var more C.bool
+	// The call fails only on a closed handle; then there is nothing more.
+	if call(func() C.int { return C.ipdb_db_has_more(db.p, &more) }) != nil {
+		return false
+	}
+	return bool(more)
 }
 
 // Close stops the database's threads (a callback running now finishes

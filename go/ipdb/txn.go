@@ -102,11 +102,8 @@ func (t *Txn) route(add bool, r RouteSpec) error {
 	}
 	c.table = C.uint32_t(r.Table)
 	c.priority = C.uint32_t(r.Priority)
-	if len(r.Dev) >= len(c.dev) {
-		return invalid("link name %q is longer than %d bytes", r.Dev, len(c.dev)-1)
-	}
-	for i := 0; i < len(r.Dev); i++ {
-		c.dev[i] = C.char(r.Dev[i])
+	if err := cName(&c.dev, r.Dev); err != nil {
+		return err
 	}
 	return call(func() C.int { return C.ipdb_txn_route(t.db.p, t.id, C.bool(add), &c) })
 }
@@ -149,4 +146,19 @@ func (t *Txn) Commit() error {
 // (ErrNoTransaction when it is already closed).
 func (t *Txn) Drop() error {
 	return call(func() C.int { return C.ipdb_txn_drop(t.db.p, t.id) })
+}
+
+// cName writes a link name into a NUL-terminated name field; empty stays
+// empty ("not given" where the field is optional).
+func cName(dst *[C.IPDB_NAME_SIZE]C.char, s string) error {
+	if len(s) >= len(dst) {
+		return invalid("link name %q is longer than %d bytes", s, len(dst)-1)
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0 {
+			return invalid("link name %q contains a NUL byte", s)
+		}
+		dst[i] = C.char(s[i])
+	}
+	return nil
 }
