@@ -457,6 +457,13 @@ typedef struct ipdb_addr_iter ipdb_addr_iter;
 typedef struct ipdb_db ipdb_db;
 
 /**
+ * A synchronous netlink handle on one network namespace. Opaque; made by
+ * `ipdb_iproute_open`, freed by `ipdb_iproute_close`. One thread at a
+ * time: calls on the same handle must not overlap.
+ */
+typedef struct ipdb_iproute ipdb_iproute;
+
+/**
  * A lazy sequence of networks (`ipdb_net_subnets`). Same ownership and
  * threading rules as `ipdb_addr_iter`.
  */
@@ -881,66 +888,6 @@ typedef struct ipdb_iface {
 } ipdb_iface;
 
 /**
- * One hop of a multipath route.
- */
-typedef struct ipdb_route_hop {
-  /**
-   * `rtnh_ifindex`: output interface.
-   */
-  uint32_t oif;
-  /**
-   * The weight as `ip route` spells it (1..=256).
-   */
-  uint16_t weight;
-  /**
-   * `rtnh_flags`: `RTNH_F_*` (onlink, dead, linkdown...).
-   */
-  uint8_t flags;
-  /**
-   * The hop's gateway (`RTA_GATEWAY`, or `RTA_VIA` of the other
-   * family); family 0 when none.
-   */
-  struct ipdb_addr gateway;
-} ipdb_route_hop;
-
-/**
- * A route to add or delete in a transaction.
- */
-typedef struct ipdb_route_spec {
-  /**
-   * Destination prefix (host bits must be clear).
-   */
-  struct ipdb_net dst;
-  /**
-   * Gateway; `family` 0 for none.
-   */
-  struct ipdb_addr gateway;
-  /**
-   * Table id; 0 for main (254).
-   */
-  uint32_t table;
-  /**
-   * Priority (metric); 0 for none.
-   */
-  uint32_t priority;
-  /**
-   * Output link by name (also a link the transaction creates),
-   * NUL-terminated; empty for none.
-   */
-  char dev[IPDB_NAME_SIZE];
-} ipdb_route_spec;
-
-/**
- * A commit hook: called with its `userdata` after every step of the
- * commit was acked by the kernel, on the thread calling `ipdb_txn_commit`,
- * inside that call. Return 0 to let the commit stand; any other value
- * vetoes it (everything is rolled back; `ipdb_txn_commit` returns
- * `IPDB_HOOK_VETO` and the last error names the hook and the value). It
- * must not unwind and must not call `ipdb_txn_*` on the same database.
- */
-typedef int (*ipdb_hook_cb)(void *userdata);
-
-/**
  * A link to create in a transaction. Zero every field first (`= {0}`),
  * then set `name`, `kind` and the fields that kind reads; the others are
  * ignored.
@@ -988,6 +935,33 @@ typedef struct ipdb_link_spec {
    */
   struct ipdb_addr local;
 } ipdb_link_spec;
+
+/**
+ * A route to add or delete in a transaction.
+ */
+typedef struct ipdb_route_spec {
+  /**
+   * Destination prefix (host bits must be clear).
+   */
+  struct ipdb_net dst;
+  /**
+   * Gateway; `family` 0 for none.
+   */
+  struct ipdb_addr gateway;
+  /**
+   * Table id; 0 for main (254).
+   */
+  uint32_t table;
+  /**
+   * Priority (metric); 0 for none.
+   */
+  uint32_t priority;
+  /**
+   * Output link by name (also a link the transaction creates),
+   * NUL-terminated; empty for none.
+   */
+  char dev[IPDB_NAME_SIZE];
+} ipdb_route_spec;
 
 /**
  * A neighbour (ARP/NDP) or bridge FDB entry to add or delete.
@@ -1046,6 +1020,39 @@ typedef struct ipdb_rule_spec {
    */
   struct ipdb_net to;
 } ipdb_rule_spec;
+
+/**
+ * One hop of a multipath route.
+ */
+typedef struct ipdb_route_hop {
+  /**
+   * `rtnh_ifindex`: output interface.
+   */
+  uint32_t oif;
+  /**
+   * The weight as `ip route` spells it (1..=256).
+   */
+  uint16_t weight;
+  /**
+   * `rtnh_flags`: `RTNH_F_*` (onlink, dead, linkdown...).
+   */
+  uint8_t flags;
+  /**
+   * The hop's gateway (`RTA_GATEWAY`, or `RTA_VIA` of the other
+   * family); family 0 when none.
+   */
+  struct ipdb_addr gateway;
+} ipdb_route_hop;
+
+/**
+ * A commit hook: called with its `userdata` after every step of the
+ * commit was acked by the kernel, on the thread calling `ipdb_txn_commit`,
+ * inside that call. Return 0 to let the commit stand; any other value
+ * vetoes it (everything is rolled back; `ipdb_txn_commit` returns
+ * `IPDB_HOOK_VETO` and the last error names the hook and the value). It
+ * must not unwind and must not call `ipdb_txn_*` on the same database.
+ */
+typedef int (*ipdb_hook_cb)(void *userdata);
 
 #ifdef __cplusplus
 extern "C" {
@@ -1441,6 +1448,122 @@ int ipdb_iface_ip(const struct ipdb_iface *iface, struct ipdb_addr *out);
  * `a`, `b` point to `ipdb_iface`s; `out` to a writable `int`.
  */
 int ipdb_iface_compare(const struct ipdb_iface *a, const struct ipdb_iface *b, int *out);
+
+/**
+ * Opens a handle on a network namespace.
+ *
+ * - `netns_path`: optional NUL-terminated path of a namespace file
+ *   (`/run/netns/NAME`, `/proc/PID/ns/net`); NULL for the caller's own.
+ * - `out`: receives the handle; close it with `ipdb_iproute_close`.
+ *
+ * Errors: `IPDB_SYSTEM_ERROR` (no such namespace, no permission, socket
+ * failed).
+ *
+ * # Safety
+ * `netns_path` is NULL or a NUL-terminated string; `out` points to a
+ * writable `ipdb_iproute *`.
+ */
+int ipdb_iproute_open(const char *netns_path, struct ipdb_iproute **out);
+
+/**
+ * Closes a handle (NULL is a no-op).
+ *
+ * # Safety
+ * `h` is NULL or a handle from `ipdb_iproute_open` not closed yet.
+ */
+void ipdb_iproute_close(struct ipdb_iproute *h);
+
+/**
+ * Creates the link `spec` describes. Kinds on a lower link (`parent`)
+ * are refused with `IPDB_INVALID_ARGUMENT` here (a transaction creates
+ * them).
+ *
+ * # Safety
+ * `h` is a live handle; `spec` points to an `ipdb_link_spec`.
+ */
+int ipdb_iproute_link_add(struct ipdb_iproute *h, const struct ipdb_link_spec *spec);
+
+/**
+ * Sets link `name` up (`up` true) or down.
+ *
+ * # Safety
+ * `h` is a live handle; `name` is a NUL-terminated string.
+ */
+int ipdb_iproute_link_set_up(struct ipdb_iproute *h, const char *name, bool up);
+
+/**
+ * Sets the MTU of link `name`.
+ *
+ * # Safety
+ * As `ipdb_iproute_link_set_up`.
+ */
+int ipdb_iproute_link_set_mtu(struct ipdb_iproute *h, const char *name, uint32_t mtu);
+
+/**
+ * Deletes link `name` (with a veth, its peer goes too).
+ *
+ * # Safety
+ * As `ipdb_iproute_link_set_up`.
+ */
+int ipdb_iproute_link_del(struct ipdb_iproute *h, const char *name);
+
+/**
+ * Adds (`add` true) or deletes the address `iface` (e.g. `10.0.0.1/24`)
+ * on link `dev`.
+ *
+ * # Safety
+ * `h` is a live handle; `dev` is a NUL-terminated string; `iface` points
+ * to an `ipdb_iface`.
+ */
+int ipdb_iproute_addr(struct ipdb_iproute *h,
+                      bool add,
+                      const char *dev,
+                      const struct ipdb_iface *iface);
+
+/**
+ * Adds (`add` true) or deletes a route (a deletion matches by the fields
+ * given).
+ *
+ * # Safety
+ * `h` is a live handle; `spec` points to an `ipdb_route_spec`.
+ */
+int ipdb_iproute_route(struct ipdb_iproute *h, bool add, const struct ipdb_route_spec *spec);
+
+/**
+ * Adds (`add` true; permanent neighbour, static FDB entry) or deletes a
+ * neighbour or FDB entry.
+ *
+ * # Safety
+ * `h` is a live handle; `spec` points to an `ipdb_neighbour_spec`.
+ */
+int ipdb_iproute_neighbour(struct ipdb_iproute *h,
+                           bool add,
+                           const struct ipdb_neighbour_spec *spec);
+
+/**
+ * Adds (`add` true) or deletes a rule (a deletion matches by the fields
+ * given).
+ *
+ * # Safety
+ * `h` is a live handle; `spec` points to an `ipdb_rule_spec`.
+ */
+int ipdb_iproute_rule(struct ipdb_iproute *h, bool add, const struct ipdb_rule_spec *spec);
+
+/**
+ * The route the kernel would use to reach `dst` (`ip route get`).
+ *
+ * - `out`: receives the resolved route (table, output link, gateway,
+ *   preferred source).
+ *
+ * Errors: `IPDB_KERNEL_ERROR` when there is no route.
+ *
+ * # Safety
+ * `h` is a live handle; `dst` points to an `ipdb_addr`; `out` points to a
+ * writable `ipdb_route`.
+ */
+int ipdb_iproute_route_get(struct ipdb_iproute *h,
+                           const struct ipdb_addr *dst,
+                           struct ipdb_route *out);
 
 /**
  * Starts an iterator over the usable hosts of `net`, CPython's

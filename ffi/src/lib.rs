@@ -18,6 +18,8 @@
 //!   lookups); `records`: its records as C structs; `snapshot`: a whole
 //!   copy as C arrays; `events`: callbacks; `txn`: transactions; `txn_specs`: their
 //!   link, neighbour and rule steps; `pending`: commits with a timeout.
+//! - `iproute`: the synchronous IPRoute calls (each change returns when
+//!   the kernel acked it), on the transactions' specs.
 //!
 //! Rules every export follows (rustls-ffi's): an `int` status (0 = ok),
 //! results through out-pointers written only on success, NULL arguments are
@@ -34,6 +36,7 @@ mod boundary;
 mod db;
 mod events;
 mod iface;
+mod iproute;
 mod iter;
 mod net;
 mod pending;
@@ -51,6 +54,7 @@ pub use boundary::ipdb_last_error;
 pub use db::*;
 pub use events::*;
 pub use iface::*;
+pub use iproute::*;
 pub use iter::*;
 pub use net::*;
 pub use pending::*;

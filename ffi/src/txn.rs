@@ -208,29 +208,35 @@ pub unsafe extern "C" fn ipdb_txn_route(
     spec: *const ipdb_route_spec,
 ) -> c_int {
     with_txn(db, id, |t| {
-        let s = input(spec, "spec")?;
-        let mut r = RouteSpec::new(s.dst.check("spec.dst")?);
-        if s.gateway.family != 0 {
-            r.gateway = Some(s.gateway.check("spec.gateway")?.into());
-        }
-        r.table = (s.table != 0).then_some(s.table);
-        r.priority = (s.priority != 0).then_some(s.priority);
-        let dev_len = s.dev.iter().position(|&c| c == 0).ok_or(Failure::Invalid {
-            arg: "spec.dev",
-            why: "no NUL terminator",
-        })?;
-        let dev = match dev_len {
-            0 => None,
-            n => Some(link_name(s.dev.as_ptr(), n)?),
-        };
+        let (r, dev) = route_spec(input(spec, "spec")?)?;
         t.push(Change::Route {
             verb: if add { Verb::Add } else { Verb::Del },
-            dev,
+            dev: dev.map(LinkRef::from),
             spec: r,
             hops: Vec::new(),
         });
         Ok(())
     })
+}
+
+/// The Rust route spec of a C one, and its output link's name (`spec.oif`
+/// is left for the caller to resolve).
+pub(crate) fn route_spec(s: &ipdb_route_spec) -> Result<(RouteSpec, Option<&str>), Failure> {
+    let mut r = RouteSpec::new(s.dst.check("spec.dst")?);
+    if s.gateway.family != 0 {
+        r.gateway = Some(s.gateway.check("spec.gateway")?.into());
+    }
+    r.table = (s.table != 0).then_some(s.table);
+    r.priority = (s.priority != 0).then_some(s.priority);
+    let dev_len = s.dev.iter().position(|&c| c == 0).ok_or(Failure::Invalid {
+        arg: "spec.dev",
+        why: "no NUL terminator",
+    })?;
+    let dev = match dev_len {
+        0 => None,
+        n => Some(link_text(s.dev.as_ptr(), n)?),
+    };
+    Ok((r, dev))
 }
 
 /// A C hook and its userdata, moved into the transaction.

@@ -120,7 +120,7 @@ fn macvlan_mode(m: u32) -> Result<MacvlanMode, Failure> {
 }
 
 /// The Rust link spec and lower link of a C one.
-fn link_spec(s: &ipdb_link_spec) -> Result<(LinkSpec, Option<String>), Failure> {
+pub(crate) fn link_spec(s: &ipdb_link_spec) -> Result<(LinkSpec, Option<String>), Failure> {
     let name = required(name_field(&s.name, "spec.name")?, "spec.name")?;
     let parent = name_field(&s.parent, "spec.parent")?;
     let kind = match s.kind {
@@ -280,27 +280,7 @@ pub unsafe extern "C" fn ipdb_txn_neighbour(
     spec: *const ipdb_neighbour_spec,
 ) -> c_int {
     with_txn(db, id, |t| {
-        let s = input(spec, "spec")?;
-        let dev = required(name_field(&s.dev, "spec.dev")?, "spec.dev")?;
-        let dst = optional_addr(&s.dst, "spec.dst")?;
-        let mac = s.has_lladdr.then_some(s.lladdr);
-        let n = match (s.fdb, dst, mac) {
-            (false, Some(d), mac) => NeighbourSpec::ip(0, d, mac),
-            (false, None, _) => {
-                return Err(Failure::Invalid {
-                    arg: "spec.dst",
-                    why: "a neighbour needs an address",
-                })
-            }
-            (true, _, None) => {
-                return Err(Failure::Invalid {
-                    arg: "spec.lladdr",
-                    why: "an FDB entry needs a MAC address",
-                })
-            }
-            (true, Some(d), Some(m)) => NeighbourSpec::vxlan_fdb(0, m, d),
-            (true, None, Some(m)) => NeighbourSpec::fdb(0, m),
-        };
+        let (dev, n) = neighbour_spec(input(spec, "spec")?)?;
         if add {
             t.add_neighbour(dev, n);
         } else {
@@ -308,6 +288,32 @@ pub unsafe extern "C" fn ipdb_txn_neighbour(
         }
         Ok(())
     })
+}
+
+/// The Rust neighbour spec of a C one and its link's name (`index` is left
+/// 0 for the caller to resolve).
+pub(crate) fn neighbour_spec(s: &ipdb_neighbour_spec) -> Result<(String, NeighbourSpec), Failure> {
+    let dev = required(name_field(&s.dev, "spec.dev")?, "spec.dev")?;
+    let dst = optional_addr(&s.dst, "spec.dst")?;
+    let mac = s.has_lladdr.then_some(s.lladdr);
+    let n = match (s.fdb, dst, mac) {
+        (false, Some(d), mac) => NeighbourSpec::ip(0, d, mac),
+        (false, None, _) => {
+            return Err(Failure::Invalid {
+                arg: "spec.dst",
+                why: "a neighbour needs an address",
+            })
+        }
+        (true, _, None) => {
+            return Err(Failure::Invalid {
+                arg: "spec.lladdr",
+                why: "an FDB entry needs a MAC address",
+            })
+        }
+        (true, Some(d), Some(m)) => NeighbourSpec::vxlan_fdb(0, m, d),
+        (true, None, Some(m)) => NeighbourSpec::fdb(0, m),
+    };
+    Ok((dev, n))
 }
 
 /// A policy-routing rule to add or delete. Zero means "not given" for
@@ -342,23 +348,7 @@ pub unsafe extern "C" fn ipdb_txn_rule(
     spec: *const ipdb_rule_spec,
 ) -> c_int {
     with_txn(db, id, |t| {
-        let s = input(spec, "spec")?;
-        let net = |n: &ipdb_net, arg| -> Result<_, Failure> {
-            Ok(match n.addr.family {
-                0 => None,
-                _ => Some(n.check(arg)?),
-            })
-        };
-        let nz = |v: u32| (v != 0).then_some(v);
-        let r = RuleSpec {
-            priority: nz(s.priority),
-            table: nz(s.table),
-            fwmark: nz(s.fwmark),
-            fwmask: nz(s.fwmask),
-            from: net(&s.from, "spec.from")?,
-            to: net(&s.to, "spec.to")?,
-            ..RuleSpec::default()
-        };
+        let r = rule_spec(input(spec, "spec")?)?;
         if add {
             t.add_rule(r);
         } else {
@@ -366,4 +356,25 @@ pub unsafe extern "C" fn ipdb_txn_rule(
         }
         Ok(())
     })
+}
+
+/// The Rust rule spec of a C one.
+pub(crate) fn rule_spec(s: &ipdb_rule_spec) -> Result<RuleSpec, Failure> {
+    let net = |n: &ipdb_net, arg| -> Result<_, Failure> {
+        Ok(match n.addr.family {
+            0 => None,
+            _ => Some(n.check(arg)?),
+        })
+    };
+    let nz = |v: u32| (v != 0).then_some(v);
+    let r = RuleSpec {
+        priority: nz(s.priority),
+        table: nz(s.table),
+        fwmark: nz(s.fwmark),
+        fwmask: nz(s.fwmask),
+        from: net(&s.from, "spec.from")?,
+        to: net(&s.to, "spec.to")?,
+        ..RuleSpec::default()
+    };
+    Ok(r)
 }

@@ -1,0 +1,268 @@
+//! The synchronous IPRoute calls through the C ABI. Argument checks need
+//! no kernel; the rest runs in a namespace the test creates (root; skipped
+//! loudly otherwise).
+
+use std::ffi::{c_char, CString};
+use std::mem::MaybeUninit;
+use std::ptr::{null, null_mut};
+
+use ipdb_ffi::*;
+
+fn last_error() -> String {
+    let mut buf = [0 as c_char; 1024];
+    let mut n = 0usize;
+    // SAFETY: buffer and length match; out_len is a valid usize.
+    assert_eq!(
+        unsafe { ipdb_last_error(buf.as_mut_ptr(), buf.len(), &mut n) },
+        IPDB_OK
+    );
+    String::from_utf8(buf[..n].iter().map(|&c| c as u8).collect()).unwrap()
+}
+
+fn name(s: &str) -> [c_char; IPDB_NAME_SIZE] {
+    let mut n = [0 as c_char; IPDB_NAME_SIZE];
+    for (d, b) in n.iter_mut().zip(s.bytes()) {
+        *d = b as c_char;
+    }
+    n
+}
+
+fn addr(s: &str) -> ipdb_addr {
+    let mut a = MaybeUninit::<ipdb_addr>::uninit();
+    // SAFETY: s is valid for its length; a is writable.
+    let rc = unsafe { ipdb_addr_parse(s.as_ptr().cast(), s.len(), 0, a.as_mut_ptr()) };
+    assert_eq!(rc, IPDB_OK, "{s}: {}", last_error());
+    // SAFETY: written on IPDB_OK.
+    unsafe { a.assume_init() }
+}
+
+fn net(s: &str) -> ipdb_net {
+    let mut n = MaybeUninit::<ipdb_net>::uninit();
+    // SAFETY: as in `addr`.
+    let rc = unsafe { ipdb_net_parse(s.as_ptr().cast(), s.len(), 0, true, n.as_mut_ptr()) };
+    assert_eq!(rc, IPDB_OK, "{s}: {}", last_error());
+    // SAFETY: written on IPDB_OK.
+    unsafe { n.assume_init() }
+}
+
+fn iface(s: &str) -> ipdb_iface {
+    let mut i = MaybeUninit::<ipdb_iface>::uninit();
+    // SAFETY: as in `addr`.
+    let rc = unsafe { ipdb_iface_parse(s.as_ptr().cast(), s.len(), 0, i.as_mut_ptr()) };
+    assert_eq!(rc, IPDB_OK, "{s}: {}", last_error());
+    // SAFETY: written on IPDB_OK.
+    unsafe { i.assume_init() }
+}
+
+fn none_addr() -> ipdb_addr {
+    ipdb_addr {
+        bytes: [0; 16],
+        family: 0,
+        scope_id: [0; IPDB_SCOPE_ID_SIZE],
+    }
+}
+
+fn bridge(n: &str) -> ipdb_link_spec {
+    ipdb_link_spec {
+        name: name(n),
+        kind: IPDB_LINK_BRIDGE,
+        peer: [0; IPDB_NAME_SIZE],
+        parent: [0; IPDB_NAME_SIZE],
+        mode: 0,
+        vlan_id: 0,
+        port: 0,
+        vni: 0,
+        remote: none_addr(),
+        local: none_addr(),
+    }
+}
+
+fn route(dst: &str, gw: Option<&str>, dev: &str) -> ipdb_route_spec {
+    ipdb_route_spec {
+        dst: net(dst),
+        gateway: gw.map_or_else(none_addr, addr),
+        table: 0,
+        priority: 0,
+        dev: name(dev),
+    }
+}
+
+/// A handle on the caller's namespace, for argument checks only (nothing
+/// is sent: every call below fails before reaching the kernel).
+fn local_handle() -> *mut ipdb_iproute {
+    let mut h = null_mut();
+    // SAFETY: NULL path; h is writable.
+    assert_eq!(
+        unsafe { ipdb_iproute_open(null(), &mut h) },
+        IPDB_OK,
+        "{}",
+        last_error()
+    );
+    h
+}
+
+#[test]
+fn null_and_bad_arguments_are_refused_without_a_kernel() {
+    let spec = bridge("br0");
+    let r = route("10.9.0.0/24", None, "br0");
+    // SAFETY: NULL handles and specs are what is being tested; every other
+    // pointer is valid.
+    unsafe {
+        assert_eq!(ipdb_iproute_open(null(), null_mut()), IPDB_NULL_PARAMETER);
+        ipdb_iproute_close(null_mut());
+        assert_eq!(
+            ipdb_iproute_link_add(null_mut(), &spec),
+            IPDB_NULL_PARAMETER
+        );
+        assert_eq!(
+            ipdb_iproute_route(null_mut(), true, &r),
+            IPDB_NULL_PARAMETER
+        );
+        let c = CString::new("br0").unwrap();
+        assert_eq!(
+            ipdb_iproute_link_set_up(null_mut(), c.as_ptr(), true),
+            IPDB_NULL_PARAMETER
+        );
+
+        let h = local_handle();
+        assert_eq!(ipdb_iproute_link_add(h, null()), IPDB_NULL_PARAMETER);
+        assert!(last_error().contains("spec"), "{}", last_error());
+        assert_eq!(ipdb_iproute_route(h, true, null()), IPDB_NULL_PARAMETER);
+        assert_eq!(ipdb_iproute_neighbour(h, true, null()), IPDB_NULL_PARAMETER);
+        assert_eq!(ipdb_iproute_rule(h, true, null()), IPDB_NULL_PARAMETER);
+        assert_eq!(ipdb_iproute_link_del(h, null()), IPDB_NULL_PARAMETER);
+        assert_eq!(
+            ipdb_iproute_addr(h, true, c.as_ptr(), null()),
+            IPDB_NULL_PARAMETER
+        );
+        let mut out = MaybeUninit::<ipdb_route>::uninit();
+        assert_eq!(
+            ipdb_iproute_route_get(h, null(), out.as_mut_ptr()),
+            IPDB_NULL_PARAMETER
+        );
+
+        let bad = CString::new(vec![b'b', 0xff, b'r']).unwrap();
+        assert_eq!(
+            ipdb_iproute_link_set_mtu(h, bad.as_ptr(), 1400),
+            IPDB_INVALID_UTF8
+        );
+        assert_eq!(ipdb_iproute_link_del(h, bad.as_ptr()), IPDB_INVALID_UTF8);
+        let mut bad_spec = bridge("br0");
+        bad_spec.name[1] = 0xffu8 as c_char;
+        assert_eq!(ipdb_iproute_link_add(h, &bad_spec), IPDB_INVALID_UTF8);
+        let mut kindless = bridge("br0");
+        kindless.kind = 999;
+        assert_eq!(ipdb_iproute_link_add(h, &kindless), IPDB_INVALID_ARGUMENT);
+        assert!(last_error().contains("spec.kind"), "{}", last_error());
+        let long = CString::new("a-name-of-16-chr").unwrap();
+        assert_eq!(
+            ipdb_iproute_link_set_up(h, long.as_ptr(), true),
+            IPDB_INVALID_ARGUMENT
+        );
+        ipdb_iproute_close(h);
+    }
+}
+
+#[test]
+fn changes_return_when_the_kernel_acked_them() {
+    let ns = testns::require!("ffi-iproute");
+    let path = CString::new(ns.path().as_os_str().as_encoded_bytes()).unwrap();
+    let br = CString::new("br-ipr").unwrap();
+    let mut h = null_mut();
+    // SAFETY: every pointer below is valid for its call; h is live until
+    // ipdb_iproute_close.
+    unsafe {
+        assert_eq!(
+            ipdb_iproute_open(path.as_ptr(), &mut h),
+            IPDB_OK,
+            "{}",
+            last_error()
+        );
+        assert_eq!(
+            ipdb_iproute_link_add(h, &bridge("br-ipr")),
+            IPDB_OK,
+            "{}",
+            last_error()
+        );
+        assert_eq!(
+            ipdb_iproute_link_set_up(h, br.as_ptr(), true),
+            IPDB_OK,
+            "{}",
+            last_error()
+        );
+        assert_eq!(
+            ipdb_iproute_link_set_mtu(h, br.as_ptr(), 1400),
+            IPDB_OK,
+            "{}",
+            last_error()
+        );
+        let link = ns.ip_json(&["link", "show", "br-ipr"]);
+        assert!(link.contains("\"mtu\":1400"), "{link}");
+        assert!(link.contains("\"UP\""), "{link}");
+
+        let i = iface("10.77.0.1/24");
+        assert_eq!(
+            ipdb_iproute_addr(h, true, br.as_ptr(), &i),
+            IPDB_OK,
+            "{}",
+            last_error()
+        );
+        let addrs = ns.ip_json(&["-4", "addr", "show", "br-ipr"]);
+        assert!(
+            addrs.contains("\"local\":\"10.77.0.1\",\"prefixlen\":24"),
+            "{addrs}"
+        );
+
+        let r = route("10.78.0.0/16", Some("10.77.0.2"), "br-ipr");
+        assert_eq!(ipdb_iproute_route(h, true, &r), IPDB_OK, "{}", last_error());
+        let routes = ns.ip_json(&["-4", "route", "show", "10.78.0.0/16"]);
+        assert!(routes.contains("\"gateway\":\"10.77.0.2\""), "{routes}");
+        assert!(routes.contains("\"dev\":\"br-ipr\""), "{routes}");
+
+        let mut got = MaybeUninit::<ipdb_route>::uninit();
+        let dst = addr("10.78.1.2");
+        assert_eq!(
+            ipdb_iproute_route_get(h, &dst, got.as_mut_ptr()),
+            IPDB_OK,
+            "{}",
+            last_error()
+        );
+        let got = got.assume_init();
+        assert_eq!(got.gateway.bytes[..4], [10, 77, 0, 2]);
+
+        let unreachable = route("10.79.0.0/16", Some("192.0.2.9"), "br-ipr");
+        assert_eq!(ipdb_iproute_route(h, true, &unreachable), IPDB_KERNEL_ERROR);
+        let e = last_error();
+        assert!(e.contains("Nexthop has invalid gateway"), "{e}");
+        assert_eq!(
+            ns.ip_json(&["-4", "route", "show", "10.79.0.0/16"]).trim(),
+            "[]"
+        );
+
+        assert_eq!(
+            ipdb_iproute_route(h, false, &r),
+            IPDB_OK,
+            "{}",
+            last_error()
+        );
+        assert_eq!(
+            ns.ip_json(&["-4", "route", "show", "10.78.0.0/16"]).trim(),
+            "[]"
+        );
+        assert_eq!(
+            ipdb_iproute_addr(h, false, br.as_ptr(), &i),
+            IPDB_OK,
+            "{}",
+            last_error()
+        );
+        assert_eq!(
+            ipdb_iproute_link_del(h, br.as_ptr()),
+            IPDB_OK,
+            "{}",
+            last_error()
+        );
+        assert!(ns.try_ip(&["link", "show", "br-ipr"]).is_err());
+        assert_eq!(ipdb_iproute_link_del(h, br.as_ptr()), IPDB_KERNEL_ERROR);
+        ipdb_iproute_close(h);
+    }
+}
