@@ -238,6 +238,68 @@ fn changes_return_when_the_kernel_acked_them() {
             ns.ip_json(&["-4", "route", "show", "10.79.0.0/16"]).trim(),
             "[]"
         );
+        let neigh = ipdb_neighbour_spec {
+            dev: name("br-ipr"),
+            dst: addr("10.77.0.5"),
+            lladdr: [0x02, 0, 0, 0, 0, 0x05],
+            has_lladdr: true,
+            fdb: false,
+        };
+        assert_eq!(
+            ipdb_iproute_neighbour(h, true, &neigh),
+            IPDB_OK,
+            "{}",
+            last_error()
+        );
+        let neighs = ns.ip_json(&["-4", "neigh", "show", "dev", "br-ipr"]);
+        assert!(neighs.contains("\"dst\":\"10.77.0.5\""), "{neighs}");
+        assert!(
+            neighs.contains("\"lladdr\":\"02:00:00:00:00:05\""),
+            "{neighs}"
+        );
+        assert_eq!(ipdb_iproute_neighbour(h, true, &neigh), IPDB_KERNEL_ERROR);
+        assert_eq!(
+            ipdb_iproute_neighbour(h, false, &neigh),
+            IPDB_OK,
+            "{}",
+            last_error()
+        );
+        assert!(!ns
+            .ip_json(&["-4", "neigh", "show", "dev", "br-ipr"])
+            .contains("10.77.0.5"));
+
+        let any = ipdb_net {
+            addr: none_addr(),
+            prefixlen: 0,
+        };
+        let rule = ipdb_rule_spec {
+            priority: 1234,
+            table: 77,
+            fwmark: 0x42,
+            fwmask: 0,
+            from: any,
+            to: any,
+        };
+        assert_eq!(
+            ipdb_iproute_rule(h, true, &rule),
+            IPDB_OK,
+            "{}",
+            last_error()
+        );
+        let rules = ns.ip_json(&["-4", "rule", "show", "priority", "1234"]);
+        assert!(rules.contains("\"table\":\"77\""), "{rules}");
+        assert!(rules.contains("\"fwmark\":\"0x42\""), "{rules}");
+        assert_eq!(
+            ipdb_iproute_rule(h, false, &rule),
+            IPDB_OK,
+            "{}",
+            last_error()
+        );
+        assert_eq!(
+            ns.ip_json(&["-4", "rule", "show", "priority", "1234"])
+                .trim(),
+            "[]"
+        );
 
         assert_eq!(
             ipdb_iproute_route(h, false, &r),
