@@ -8,44 +8,8 @@ use std::ptr::{null, null_mut};
 use ipdb::ip::{collapse_addresses, IpAddress, IpInterface, IpNetwork, Ipv4Network};
 use ipdb_ffi::*;
 
-fn last_error() -> String {
-    let mut buf = [0 as c_char; 512];
-    let mut n = 0usize;
-    // SAFETY: buffer and length match; out_len is a valid usize.
-    assert_eq!(
-        unsafe { ipdb_last_error(buf.as_mut_ptr(), buf.len(), &mut n) },
-        IPDB_OK
-    );
-    let bytes: Vec<u8> = buf[..n].iter().map(|&c| c as u8).collect();
-    String::from_utf8(bytes).unwrap()
-}
-
-fn addr(s: &str) -> ipdb_addr {
-    let mut a = std::mem::MaybeUninit::<ipdb_addr>::uninit();
-    // SAFETY: s is valid for its length; a is writable.
-    let rc = unsafe { ipdb_addr_parse(s.as_ptr().cast(), s.len(), 0, a.as_mut_ptr()) };
-    assert_eq!(rc, IPDB_OK, "{s}: {}", last_error());
-    // SAFETY: written on IPDB_OK.
-    unsafe { a.assume_init() }
-}
-
-fn net(s: &str) -> ipdb_net {
-    let mut n = std::mem::MaybeUninit::<ipdb_net>::uninit();
-    // SAFETY: as in `addr`.
-    let rc = unsafe { ipdb_net_parse(s.as_ptr().cast(), s.len(), 0, true, n.as_mut_ptr()) };
-    assert_eq!(rc, IPDB_OK, "{s}: {}", last_error());
-    // SAFETY: written on IPDB_OK.
-    unsafe { n.assume_init() }
-}
-
-fn iface(s: &str) -> ipdb_iface {
-    let mut i = std::mem::MaybeUninit::<ipdb_iface>::uninit();
-    // SAFETY: as in `addr`.
-    let rc = unsafe { ipdb_iface_parse(s.as_ptr().cast(), s.len(), 0, i.as_mut_ptr()) };
-    assert_eq!(rc, IPDB_OK, "{s}: {}", last_error());
-    // SAFETY: written on IPDB_OK.
-    unsafe { i.assume_init() }
-}
+mod common;
+use common::{addr, iface, last_error, net};
 
 /// Run a `*_format`-shaped call into a buffer of `cap` bytes.
 fn text(

@@ -3,32 +3,15 @@
 //! driven by `ipdb_db_process`, and transactions in a namespace the test
 //! creates (root; skipped loudly otherwise).
 
-use std::ffi::{c_char, c_void, CString};
+use std::ffi::c_void;
 use std::mem::MaybeUninit;
 use std::ptr::{null, null_mut};
 use std::sync::Mutex;
 
 use ipdb_ffi::*;
 
-fn last_error() -> String {
-    let mut buf = [0 as c_char; 1024];
-    let mut n = 0usize;
-    // SAFETY: buffer and length match; out_len is a valid usize.
-    assert_eq!(
-        unsafe { ipdb_last_error(buf.as_mut_ptr(), buf.len(), &mut n) },
-        IPDB_OK
-    );
-    String::from_utf8(buf[..n].iter().map(|&c| c as u8).collect()).unwrap()
-}
-
-fn open(path: &std::path::Path, flags: u32) -> *mut ipdb_db {
-    let p = CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
-    let mut db = null_mut();
-    // SAFETY: a NUL-terminated path, a writable out-pointer.
-    let rc = unsafe { ipdb_db_open(p.as_ptr(), flags, &mut db) };
-    assert_eq!(rc, IPDB_OK, "{}", last_error());
-    db
-}
+mod common;
+use common::{last_error, open};
 
 #[test]
 fn arguments_and_handles_are_checked_without_a_kernel() {

@@ -4,29 +4,13 @@
 //! checks need no kernel; the rest runs in a namespace the test creates
 //! (root; skipped loudly otherwise).
 
-use std::ffi::{c_char, CString};
+use std::ffi::c_char;
 use std::ptr::{null, null_mut};
 
 use ipdb_ffi::*;
 
-fn last_error() -> String {
-    let mut buf = [0 as c_char; 1024];
-    let mut n = 0usize;
-    // SAFETY: buffer and length match; out_len is a valid usize.
-    assert_eq!(
-        unsafe { ipdb_last_error(buf.as_mut_ptr(), buf.len(), &mut n) },
-        IPDB_OK
-    );
-    String::from_utf8(buf[..n].iter().map(|&c| c as u8).collect()).unwrap()
-}
-
-fn name(s: &str) -> [c_char; IPDB_NAME_SIZE] {
-    let mut n = [0 as c_char; IPDB_NAME_SIZE];
-    for (d, b) in n.iter_mut().zip(s.bytes()) {
-        *d = b as c_char;
-    }
-    n
-}
+mod common;
+use common::{last_error, name, none_addr};
 
 fn v4(a: [u8; 4]) -> ipdb_addr {
     let mut bytes = [0; 16];
@@ -34,14 +18,6 @@ fn v4(a: [u8; 4]) -> ipdb_addr {
     ipdb_addr {
         bytes,
         family: IPDB_V4,
-        scope_id: [0; IPDB_SCOPE_ID_SIZE],
-    }
-}
-
-fn none_addr() -> ipdb_addr {
-    ipdb_addr {
-        bytes: [0; 16],
-        family: 0,
         scope_id: [0; IPDB_SCOPE_ID_SIZE],
     }
 }
@@ -77,12 +53,7 @@ fn rule(priority: u32, table: u32, fwmark: u32) -> ipdb_rule_spec {
 }
 
 fn open(path: &std::path::Path) -> *mut ipdb_db {
-    let p = CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
-    let mut db = null_mut();
-    // SAFETY: a NUL-terminated path, a writable out-pointer.
-    let rc = unsafe { ipdb_db_open(p.as_ptr(), IPDB_OPEN_NO_THREAD, &mut db) };
-    assert_eq!(rc, IPDB_OK, "{}", last_error());
-    db
+    common::open(path, IPDB_OPEN_NO_THREAD)
 }
 
 #[test]
