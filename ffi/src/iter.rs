@@ -62,15 +62,7 @@ pub unsafe extern "C" fn ipdb_net_hosts(
     net: *const ipdb_net,
     out: *mut *mut ipdb_addr_iter,
 ) -> c_int {
-    guard(|| {
-        let n = input(net, "net")?.check("net")?;
-        let out = Out::new(out, "out")?;
-        out.write_box(ipdb_addr_iter {
-            tag: ipdb_addr_iter::TAG,
-            items: AddrItems::Hosts(n.hosts()),
-        });
-        Ok(())
-    })
+    start_addr_iter(net, out, |n| AddrItems::Hosts(n.hosts()))
 }
 
 /// Starts an iterator over every address of `net`, in order (CPython
@@ -83,12 +75,23 @@ pub unsafe extern "C" fn ipdb_net_addresses(
     net: *const ipdb_net,
     out: *mut *mut ipdb_addr_iter,
 ) -> c_int {
+    start_addr_iter(net, out, |n| AddrItems::All(n.addresses()))
+}
+
+/// The body both address-iterator constructors share: check the network,
+/// box a new handle over the items `make` picks. (The pointer checks live
+/// in `input` and `Out`, as for every export.)
+fn start_addr_iter(
+    net: *const ipdb_net,
+    out: *mut *mut ipdb_addr_iter,
+    make: fn(&IpNetwork) -> AddrItems,
+) -> c_int {
     guard(|| {
         let n = input(net, "net")?.check("net")?;
         let out = Out::new(out, "out")?;
         out.write_box(ipdb_addr_iter {
             tag: ipdb_addr_iter::TAG,
-            items: AddrItems::All(n.addresses()),
+            items: make(&n),
         });
         Ok(())
     })
