@@ -42,6 +42,14 @@ fn put_str(b: &mut MessageBuilder<'_>, kind: u16, s: &str) {
 }
 
 /// The calling thread's network namespace (to prove it never moves).
+/// Adds `n` veth pairs `a<i>`/`b<i>` in one `ip -batch`.
+fn add_veth_pairs(ns: &TestNetns, n: usize) {
+    let cmds: String = (0..n)
+        .map(|i| format!("link add a{i} type veth peer name b{i}\n"))
+        .collect();
+    ns.ip_batch(&cmds);
+}
+
 fn own_netns() -> PathBuf {
     std::fs::read_link("/proc/thread-self/ns/net").unwrap()
 }
@@ -261,10 +269,7 @@ fn request_with_hands_over_the_reply_before_the_ack() {
 #[test]
 fn dump_of_many_links_spans_several_datagrams() {
     let ns = testns::require!("dump");
-    let cmds: String = (0..200)
-        .map(|i| format!("link add a{i} type veth peer name b{i}\n"))
-        .collect();
-    ns.ip_batch(&cmds);
+    add_veth_pairs(&ns, 200);
     let mut sock = socket_in(&ns);
     let (names, summary) = dump_link_names(&mut sock);
     assert_eq!(names.len(), count_links(&ns));
@@ -280,10 +285,7 @@ fn dump_of_many_links_spans_several_datagrams() {
 #[test]
 fn dump_restarts_when_links_change_midway() {
     let ns = testns::require!("intr");
-    let cmds: String = (0..100)
-        .map(|i| format!("link add a{i} type veth peer name b{i}\n"))
-        .collect();
-    ns.ip_batch(&cmds);
+    add_veth_pairs(&ns, 100);
     let mut sock = socket_in(&ns);
     let mut buf = [0u8; 64];
     let n = build(&mut buf, RTM_GETLINK, 0, IFINFOMSG_LEN, |_| {});
@@ -348,10 +350,7 @@ fn overrun_surfaces_as_its_own_error_and_the_socket_recovers() {
     let granted = sock.set_recv_buffer_size(1).unwrap();
     assert!(granted < 16 * 1024, "{granted}");
     sock.set_nonblocking(true).unwrap();
-    let cmds: String = (0..100)
-        .map(|i| format!("link add a{i} type veth peer name b{i}\n"))
-        .collect();
-    ns.ip_batch(&cmds);
+    add_veth_pairs(&ns, 100);
     let mut overruns = 0;
     let mut events = 0;
     loop {
@@ -485,10 +484,7 @@ fn persistent_tap_and_tun_devices_in_a_namespace() {
 #[test]
 fn dump_gives_up_after_the_restart_bound() {
     let ns = testns::require!("intrmax");
-    let cmds: String = (0..100)
-        .map(|i| format!("link add a{i} type veth peer name b{i}\n"))
-        .collect();
-    ns.ip_batch(&cmds);
+    add_veth_pairs(&ns, 100);
     let mut sock = socket_in(&ns);
     let mut buf = [0u8; 64];
     let n = build(&mut buf, RTM_GETLINK, 0, IFINFOMSG_LEN, |_| {});
