@@ -6,7 +6,6 @@
 
 use std::ffi::{c_char, c_int};
 use std::os::unix::ffi::OsStrExt;
-use std::path::PathBuf;
 use std::sync::Mutex;
 
 use ipdb::ip::IpAddress;
@@ -35,7 +34,6 @@ pub const IPDB_OPEN_NO_THREAD: u32 = 1;
 pub struct ipdb_db {
     tag: u32,
     pub(crate) db: Ipdb,
-    pub(crate) netns: Option<PathBuf>,
     /// Made on the first `ipdb_txn_begin`: it opens its own socket.
     pub(crate) txns: Mutex<Option<Txns<'static>>>,
     pub(crate) callbacks: CallbackIds,
@@ -84,17 +82,14 @@ pub unsafe extern "C" fn ipdb_db_open(
                 why: "unknown flag bits (only IPDB_OPEN_NO_THREAD is defined)",
             });
         }
-        let netns =
-            optional_cstr(netns_path).map(|p| PathBuf::from(std::ffi::OsStr::from_bytes(p)));
         let mut opts = Ipdb::options().monitor_thread(flags & IPDB_OPEN_NO_THREAD == 0);
-        if let Some(p) = &netns {
-            opts = opts.netns(p);
+        if let Some(p) = optional_cstr(netns_path) {
+            opts = opts.netns(std::ffi::OsStr::from_bytes(p));
         }
         let db = opts.open()?;
         out.write_box(ipdb_db {
             tag: ipdb_db::TAG,
             db,
-            netns,
             txns: Mutex::new(None),
             callbacks: CallbackIds::default(),
         });

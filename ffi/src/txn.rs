@@ -55,7 +55,7 @@ pub(crate) fn manager<'a>(
 ) -> Result<MutexGuard<'a, Option<Txns<'static>>>, Failure> {
     let mut g = db.txns.lock().unwrap_or_else(|e| e.into_inner());
     if g.is_none() {
-        let ipr = match &db.netns {
+        let ipr = match db.db.netns_path() {
             Some(p) => IpRoute::open_in_netns(p)?,
             None => IpRoute::open()?,
         };
