@@ -473,3 +473,30 @@ proptest! {
         prop_assert_eq!(back, d);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 600, ..ProptestConfig::default() })]
+
+    /// Law: the keys read on their own equal the full decode's.
+    #[test]
+    fn route_keys_agree_with_the_full_decode(
+        fixed in prop::collection::vec(any::<u8>(), 12),
+        a in attrs(32, vec![(RTA_MULTIPATH, multipath().boxed()),
+                            (RTA_DST, payload().boxed()),
+                            (RTA_TABLE, payload().boxed()),
+                            (RTA_OIF, payload().boxed())])) {
+        use ipdb_core::wire::route_keys::RouteKeys;
+        let bytes = build(RTM_NEWROUTE, &fixed, &a);
+        let msg = Message::parse(&bytes).unwrap();
+        let keys = RouteKeys::parse(&msg);
+        let full = RouteRepr::parse(&msg);
+        prop_assert_eq!(keys.is_ok(), full.is_ok());
+        if let (Ok(k), Ok(r)) = (keys, full) {
+            prop_assert_eq!(k.header, r.header);
+            prop_assert_eq!(k.table(), r.table());
+            prop_assert_eq!(k.dst, r.attrs.dst);
+            prop_assert_eq!(k.oif, r.attrs.oif);
+            prop_assert_eq!(k.multipath, r.multipath);
+        }
+    }
+}

@@ -52,6 +52,6 @@ mod sys;
 pub mod tun;
 
 pub use error::{Error, NetlinkError};
-pub use request::{DumpEvent, DumpSummary, MAX_DUMP_RESTARTS};
+pub use request::{DumpEvent, DumpRun, DumpSummary, MAX_DUMP_RESTARTS};
 pub use socket::Socket;
 pub use tun::{Tun, TunMode, TunOptions};

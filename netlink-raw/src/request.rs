@@ -34,6 +34,15 @@ pub enum DumpEvent<'a> {
     Restart,
 }
 
+/// What [`Socket::dump_runs`] hands to its callback.
+#[derive(Debug, Clone, Copy)]
+pub enum DumpRun<'a> {
+    /// Consecutive reply messages, whole and 4-aligned.
+    Messages(&'a [u8]),
+    /// As [`DumpEvent::Restart`]: discard everything received so far.
+    Restart,
+}
+
 /// Figures about a finished dump.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct DumpSummary {
@@ -125,6 +134,25 @@ impl Socket {
     where
         F: FnMut(DumpEvent<'_>),
     {
+        self.dump_runs(request, |run| match run {
+            // Already walked once by `dump_runs`: these parse.
+            DumpRun::Messages(bytes) => Messages::new(bytes)
+                .flatten()
+                .for_each(|m| on_event(DumpEvent::Message(m))),
+            DumpRun::Restart => on_event(DumpEvent::Restart),
+        })
+    }
+
+    /// Like [`Socket::dump`], but hands over the reply messages as runs of
+    /// consecutive bytes (typically every message of one datagram), for a
+    /// caller that moves them elsewhere whole, e.g. to another thread:
+    /// one copy per datagram instead of one per message. Each run holds
+    /// complete, 4-aligned messages; walk it with
+    /// [`Messages`](ipdb_core::wire::Messages).
+    pub fn dump_runs<F>(&mut self, request: &mut [u8], mut on_run: F) -> Result<DumpSummary, Error>
+    where
+        F: FnMut(DumpRun<'_>),
+    {
         let port = self.port_id();
         let mut restarts = 0;
         loop {
@@ -138,6 +166,8 @@ impl Socket {
             while !done {
                 let datagram = self.recv()?;
                 let mut ours = false;
+                // The run of data messages not yet handed over.
+                let mut run = 0..0;
                 for m in Messages::new(datagram) {
                     let m = m?;
                     let h = m.header();
@@ -147,7 +177,8 @@ impl Socket {
                     ours = true;
                     if h.is_dump_intr() && !interrupted {
                         interrupted = true;
-                        on_event(DumpEvent::Restart);
+                        on_run(DumpRun::Restart);
+                        run = 0..0;
                     }
                     match m.control()? {
                         Control::Done(d) if d.code < 0 => {
@@ -162,10 +193,22 @@ impl Socket {
                         }
                         Control::Data if !interrupted => {
                             pass.messages += 1;
-                            on_event(DumpEvent::Message(m));
+                            let at = m.bytes().as_ptr() as usize - datagram.as_ptr() as usize;
+                            let end =
+                                (at + m.bytes().len().next_multiple_of(4)).min(datagram.len());
+                            if at != run.end {
+                                if !run.is_empty() {
+                                    on_run(DumpRun::Messages(&datagram[run]));
+                                }
+                                run = at..at;
+                            }
+                            run.end = end;
                         }
                         _ => {}
                     }
+                }
+                if !run.is_empty() {
+                    on_run(DumpRun::Messages(&datagram[run]));
                 }
                 pass.datagrams += usize::from(ours);
             }

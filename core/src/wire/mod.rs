@@ -36,6 +36,7 @@ pub mod name;
 pub mod neighbour;
 pub mod nexthop;
 pub mod route;
+pub mod route_keys;
 pub mod rtnl;
 pub mod rule;
 pub mod table;

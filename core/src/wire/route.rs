@@ -260,7 +260,7 @@ impl<'a> Multipath<'a> {
         self.iter().next().is_none()
     }
 
-    fn validate(self) -> Result<Self, Error> {
+    pub(crate) fn validate(self) -> Result<Self, Error> {
         self.iter().try_for_each(|h| h.map(|_| ()))?;
         Ok(self)
     }

@@ -11,9 +11,14 @@
 //! more here than the last nanosecond because the database applies kernel
 //! events one by one while readers look up.
 
-use core::hash::Hash;
+use core::hash::{BuildHasher, Hash};
 
 use hashbrown::HashMap;
+
+/// Bins of [`PrefixMap::bulk_insert`]'s counting sort, as a power of two:
+/// small enough for the counts to stay in cache, enough that a bin covers
+/// a few dozen slots of a table of millions.
+const BIN_BITS: u32 = 10;
 
 /// The address bits of one family: `u32` for IPv4, `u128` for IPv6, so an
 /// IPv4 map does not pay for 128-bit keys.
@@ -145,6 +150,76 @@ impl<K: PrefixBits, V> PrefixMap<K, V> {
                 (v.insert(make()), true)
             }
         })
+    }
+
+    /// Inserts many values of one prefix length at once, leaving `items`
+    /// empty (its room kept for the next batch); a value whose prefix is
+    /// already present goes to `taken` instead.
+    ///
+    /// The inserts are made in the order of the hash table's own slots, so
+    /// that they sweep its memory once instead of landing each at a random
+    /// place: on a million prefixes that turns a cache and TLB miss per
+    /// insert into a streaming write, a few times faster. (The order is
+    /// computed with the map's own hasher and table size; were hashbrown's
+    /// slot choice ever different, only the speed would change.)
+    ///
+    /// ```
+    /// use ipdb::db::PrefixMap;
+    /// let mut m: PrefixMap<u32, u32> = PrefixMap::new();
+    /// let mut taken = Vec::new();
+    /// let mut items = vec![(0x0a00_0000, 1), (0x0a00_0100, 2), (0x0a00_0000, 3)];
+    /// m.bulk_insert(24, &mut items, |k, v| taken.push((k, v)));
+    /// assert!(items.is_empty());
+    /// assert_eq!(m.len(), 2);
+    /// assert_eq!(m.get(0x0a00_01ff, 24), Some(&2));
+    /// assert_eq!(taken, vec![(0x0a00_0000, 3)]);
+    /// ```
+    pub fn bulk_insert(&mut self, len: u8, items: &mut Vec<(K, V)>, mut taken: impl FnMut(K, V))
+    where
+        V: Copy,
+    {
+        let l = usize::from(len);
+        if l > usize::from(K::WIDTH) {
+            items.clear();
+            return;
+        }
+        let Some(&first) = items.first() else {
+            return;
+        };
+        let map = &mut self.by_len[l];
+        map.reserve(items.len());
+        // hashbrown keeps 7/8 of a power-of-two number of slots and starts
+        // probing at `hash & (slots - 1)`.
+        let slots = (map.capacity() / 7 * 8).next_power_of_two().max(1);
+        let shift = slots.trailing_zeros().saturating_sub(BIN_BITS);
+        let hasher = map.hasher().clone();
+        let bin = |k: &K| (hasher.hash_one(k.masked(len)) as usize & (slots - 1)) >> shift;
+        // A counting sort by bin: one pass to count, one to scatter.
+        let mut starts = vec![0u32; (1 << BIN_BITS) + 1];
+        for (k, _) in items.iter() {
+            starts[bin(k) + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut sorted = vec![first; items.len()];
+        for item in items.drain(..) {
+            let at = &mut starts[bin(&item.0)];
+            sorted[*at as usize] = item;
+            *at += 1;
+        }
+        let mut added = 0;
+        for (k, v) in sorted {
+            match map.entry(k.masked(len)) {
+                hashbrown::hash_map::Entry::Occupied(_) => taken(k, v),
+                hashbrown::hash_map::Entry::Vacant(e) => {
+                    e.insert(v);
+                    added += 1;
+                }
+            }
+        }
+        self.len += added;
+        self.mark(len);
     }
 
     /// Removes and returns the value at exactly `bits/len`.

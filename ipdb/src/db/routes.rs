@@ -12,6 +12,7 @@
 use hashbrown::HashMap;
 use ipdb_core::ip::{IpAddress, IpNetwork};
 use ipdb_core::wire::route::RouteRepr;
+use ipdb_core::wire::route_keys::RouteKeys;
 use ipdb_core::wire::uapi::{AF_INET, AF_INET6, RTM_F_CLONED};
 use ipdb_core::wire::{FamilyRepr, Message};
 
@@ -123,14 +124,26 @@ impl Head {
 /// No next entry.
 const NIL: u32 = u32::MAX;
 
+/// Routes of one prefix length a load queues before the prefix map takes
+/// them in: a dump arrives in prefix order and its size is known only at
+/// its end, so it is indexed in batches, each inserted in the order of the
+/// map's slots (see [`PrefixMap::bulk_insert`]) while the rest of the dump
+/// is still being received; the last partial batch is all that is left
+/// for [`RouteTables::finish_load`].
+const LOAD_BATCH: usize = 1 << 15;
+
 /// The routes of one table: prefix maps into an arena of entries, each
 /// `[next: u32][message]`, chained per prefix in priority order.
 #[derive(Debug, Clone)]
 struct Table<K: PrefixBits> {
     prefixes: PrefixMap<K, Head>,
     arena: Vec<u8>,
-    /// Loaded but not yet in `prefixes`: `(bits, len, offset)`.
-    pending: Vec<(K, u8, u32)>,
+    /// Loaded but not yet in `prefixes`: `(bits, head)` by prefix length
+    /// (empty until the first load).
+    pending: Vec<Vec<(K, Head)>>,
+    /// Loaded routes whose prefix was taken by an earlier one (offsets):
+    /// they go through the full rules at [`RouteTables::finish_load`].
+    dups: Vec<u32>,
     routes: usize,
     /// Bytes of entries no longer chained (compacted away when they
     /// outweigh the live ones).
@@ -143,6 +156,7 @@ impl<K: PrefixBits> Default for Table<K> {
             prefixes: PrefixMap::new(),
             arena: Vec::new(),
             pending: Vec::new(),
+            dups: Vec::new(),
             routes: 0,
             garbage: 0,
         }
@@ -182,6 +196,31 @@ impl<K: PrefixBits> Table<K> {
         self.arena.extend_from_slice(msg);
         self.arena.resize(self.arena.len().next_multiple_of(4), 0);
         off
+    }
+
+    /// Queues a loaded route for the prefix map, which takes it in with
+    /// others of its prefix length, [`LOAD_BATCH`] at a time.
+    fn load(&mut self, bits: K, len: u8, head: Head) {
+        if self.pending.is_empty() {
+            self.pending = (0..=K::WIDTH).map(|_| Vec::new()).collect();
+        }
+        let queue = &mut self.pending[usize::from(len)];
+        queue.push((bits, head));
+        if queue.len() >= LOAD_BATCH {
+            self.index_pending(len);
+        }
+    }
+
+    fn index_pending(&mut self, len: u8) {
+        let Table {
+            prefixes,
+            pending,
+            dups,
+            ..
+        } = self;
+        if let Some(queue) = pending.get_mut(usize::from(len)) {
+            prefixes.bulk_insert(len, queue, |_, head| dups.push(head.first()));
+        }
     }
 
     fn chain(&self, first: u32) -> impl Iterator<Item = (u32, RouteRef<'_>)> + '_ {
@@ -403,23 +442,23 @@ impl<K: RouteKey> RouteTables<K> {
             .find(|x| same_route(x, r))
     }
 
-    /// Stores a dumped route message, decoding only what indexing needs;
-    /// the prefix maps take it in at [`RouteTables::finish_load`], which
-    /// must follow before any read. Returns `false` for what the database
+    /// Stores a dumped route message, decoding only what indexing needs
+    /// ([`RouteKeys`]); the prefix maps take it in batches, the last at
+    /// [`RouteTables::finish_load`], which must follow before any read. Returns `false` for what the database
     /// does not keep (clones, other families, bad lengths).
     pub fn load_message(&mut self, m: &Message<'_>, ignore: &[u32]) -> bool {
-        let Ok(repr) = RouteRepr::parse(m) else {
+        let Ok(keys) = RouteKeys::parse(m) else {
             return false;
         };
-        let h = &repr.header;
+        let h = &keys.header;
         if h.family != K::FAMILY || h.flags & RTM_F_CLONED != 0 || h.dst_len > K::WIDTH {
             return false;
         }
-        let table = repr.table();
+        let table = keys.table();
         if ignore.contains(&table) {
             return true;
         }
-        let bits = match repr.attrs.dst {
+        let bits = match keys.dst {
             Some(a) => match K::of_ip(a) {
                 Some(b) => b.masked(h.dst_len),
                 None => return false,
@@ -428,44 +467,27 @@ impl<K: RouteKey> RouteTables<K> {
         };
         let t = self.tables.entry(table).or_default();
         let off = t.push(m.bytes());
-        t.pending.push((bits, h.dst_len, off));
+        t.load(bits, h.dst_len, Head::new(off, h.tos == 0));
         t.routes += 1;
         self.len += 1;
-        if let Some(oif) = repr.attrs.oif {
+        if let Some(oif) = keys.oif {
             self.count_link(oif, true);
         }
-        for hop in repr.multipath.iter().flat_map(|mp| mp.iter()).flatten() {
+        for hop in keys.multipath.iter().flat_map(|mp| mp.iter()).flatten() {
             self.count_link(hop.ifindex as u32, true);
         }
         true
     }
 
-    /// Indexes what [`RouteTables::load_message`] stored. A dump arrives in
-    /// prefix order and its size is known only at its end: appending bytes
-    /// while it runs and sizing each prefix map once here spares the
-    /// rehashing and the scattered writes of inserting as it comes.
+    /// Indexes the rest of what [`RouteTables::load_message`] stored.
     pub fn finish_load(&mut self) {
         let mut dups: Vec<(u32, u32)> = Vec::new();
         for (id, t) in self.tables.iter_mut() {
-            let pending = core::mem::take(&mut t.pending);
-            if pending.is_empty() {
-                continue;
+            for len in 0..t.pending.len() {
+                t.index_pending(len as u8);
             }
-            let mut counts = [0usize; 129];
-            for (_, l, _) in &pending {
-                counts[usize::from(*l)] += 1;
-            }
-            for (l, n) in counts.iter().enumerate() {
-                if *n > 0 {
-                    t.prefixes.reserve(l as u8, *n);
-                }
-            }
-            for (bits, len, off) in pending {
-                let plain = t.get(off).tos() == 0;
-                if let Some((_, false)) = t.prefixes.entry(bits, len, || Head::new(off, plain)) {
-                    dups.push((*id, off));
-                }
-            }
+            t.pending = Vec::new();
+            dups.extend(t.dups.drain(..).map(|off| (*id, off)));
         }
         // Routes sharing a prefix (rare in a dump) go through the full rules.
         for (id, off) in dups {
@@ -734,6 +756,46 @@ mod tests {
                 .map(|x| x.route())
                 .map(|r| (r.dst, r.priority));
             assert_eq!(got, best, "{addr:#x}");
+        }
+    }
+
+    /// A load spanning several batches, with prefixes repeated across
+    /// them (several routes to one prefix, another metric or link) and
+    /// several prefix lengths, ends equal to inserting the routes one by
+    /// one, with the same lookups.
+    #[test]
+    fn a_batched_load_equals_one_by_one_upserts() {
+        let mut loaded: RouteTables<u32> = RouteTables::default();
+        let mut upserted: RouteTables<u32> = RouteTables::default();
+        let n = 3 * LOAD_BATCH as u32 + 777;
+        let mut msgs = Vec::new();
+        for i in 0..n {
+            let (dst, len) = match i % 5 {
+                0 => ((i % 4096) << 12, 20),
+                _ => ((11 << 24) + (i << 8), 24),
+            };
+            // Every fifth route shares its /20 with an earlier batch's.
+            msgs.push(msg(dst, len, 1 + i % 3, i / 4096, 0));
+        }
+        for m in &msgs {
+            assert!(loaded.load_message(&Message::parse(m).unwrap(), &[]));
+            upserted.upsert(&route(m), m, false).unwrap();
+        }
+        loaded.finish_load();
+        assert_eq!(loaded.len(), upserted.len());
+        let all = |t: &RouteTables<u32>| {
+            let mut v: Vec<String> = t.iter().map(|x| format!("{:?}", x.route())).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(all(&loaded), all(&upserted));
+        for i in (0..n).step_by(97) {
+            let addr = [(11 << 24) + (i << 8) + 7, (i % 4096) << 12 | 5][(i % 2) as usize];
+            let got = |t: &RouteTables<u32>| t.lookup_bits(254, addr).map(|x| x.route());
+            assert_eq!(got(&loaded), got(&upserted), "{addr:#x}");
+        }
+        for l in 1..=3 {
+            assert!(loaded.uses_link(l));
         }
     }
 

@@ -15,7 +15,7 @@ use ipdb_core::wire::route::RtHeader;
 use ipdb_core::wire::rule::FibRuleHeader;
 use ipdb_core::wire::uapi::*;
 use ipdb_core::wire::{self, Message, MessageBuilder, Messages, RtnlMessage};
-use netlink_raw::{DumpEvent, Socket};
+use netlink_raw::{DumpEvent, DumpRun, Socket};
 
 use super::event::{Event, Object};
 use super::parts::Parts;
@@ -182,6 +182,9 @@ fn pipelined_dump(
 ) {
     // `None` means "the dump restarted: forget what came".
     let (tx, rx) = std::sync::mpsc::sync_channel::<Option<Vec<u8>>>(16);
+    // Emptied batches go back to be filled again: fresh ones would cost a
+    // page fault per 4 KiB on every batch.
+    let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<u8>>();
     std::thread::scope(|scope| {
         let indexer = scope.spawn(move || {
             let mut bad = None;
@@ -191,29 +194,32 @@ fn pipelined_dump(
                         into.take_part(&mut State::new(ignore), part);
                         bad = None;
                     }
-                    Some(bytes) => {
+                    Some(mut bytes) => {
                         for m in Messages::new(&bytes) {
                             if let Err(e) = m.and_then(|m| into.load_message(&m)) {
                                 bad = bad.or(Some(e));
                             }
                         }
+                        bytes.clear();
+                        let _ = back_tx.send(bytes);
                     }
                 }
             }
             bad
         });
         let mut buf = Vec::with_capacity(PIPE_BATCH);
-        let r = sock.dump(req, |ev| match ev {
-            DumpEvent::Message(m) => {
-                buf.extend_from_slice(m.bytes());
-                // Messages in a datagram start 4-aligned; keep it so.
-                buf.resize(buf.len().next_multiple_of(4), 0);
+        let r = sock.dump_runs(req, |run| match run {
+            DumpRun::Messages(bytes) => {
+                buf.extend_from_slice(bytes);
                 if buf.len() >= PIPE_BATCH {
-                    let full = core::mem::replace(&mut buf, Vec::with_capacity(PIPE_BATCH));
+                    let empty = back_rx
+                        .try_recv()
+                        .unwrap_or_else(|_| Vec::with_capacity(PIPE_BATCH));
+                    let full = core::mem::replace(&mut buf, empty);
                     let _ = tx.send(Some(full));
                 }
             }
-            DumpEvent::Restart => {
+            DumpRun::Restart => {
                 buf.clear();
                 let _ = tx.send(None);
             }
