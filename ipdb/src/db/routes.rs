@@ -207,11 +207,15 @@ impl<K: PrefixBits> Table<K> {
         let queue = &mut self.pending[usize::from(len)];
         queue.push((bits, head));
         if queue.len() >= LOAD_BATCH {
-            self.index_pending(len);
+            self.index_pending(len, LOAD_BATCH);
         }
     }
 
-    fn index_pending(&mut self, len: u8) {
+    /// Moves the queued routes of prefix length `len` into the prefix map,
+    /// leaving room for `then` more: while a dump runs, room for another
+    /// batch, so that the last partial batch, indexed after the dump ends
+    /// when nothing overlaps it any more, never has to regrow the map.
+    fn index_pending(&mut self, len: u8, then: usize) {
         let Table {
             prefixes,
             pending,
@@ -219,6 +223,7 @@ impl<K: PrefixBits> Table<K> {
             ..
         } = self;
         if let Some(queue) = pending.get_mut(usize::from(len)) {
+            prefixes.reserve(len, queue.len() + then);
             prefixes.bulk_insert(len, queue, |_, head| dups.push(head.first()));
         }
     }
@@ -484,7 +489,7 @@ impl<K: RouteKey> RouteTables<K> {
         let mut dups: Vec<(u32, u32)> = Vec::new();
         for (id, t) in self.tables.iter_mut() {
             for len in 0..t.pending.len() {
-                t.index_pending(len as u8);
+                t.index_pending(len as u8, 0);
             }
             t.pending = Vec::new();
             dups.extend(t.dups.drain(..).map(|off| (*id, off)));
