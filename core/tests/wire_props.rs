@@ -350,6 +350,9 @@ proptest! {
 fn parse_everything(data: &[u8]) {
     for m in Messages::new(data) {
         let Ok(m) = m else { continue };
+        if let Ok(k) = ipdb_core::wire::route_keys::RouteKeys::parse(&m) {
+            k.multipath.iter().flat_map(|mp| mp.iter()).for_each(drop);
+        }
         let Ok(msg) = RtnlMessage::parse(&m) else {
             continue;
         };

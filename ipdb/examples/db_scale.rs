@@ -40,6 +40,14 @@ fn process_cpu() -> Duration {
     Duration::from_millis(ticks * 10)
 }
 
+/// Peak resident memory of the process so far (`VmHWM`).
+fn peak_rss_bytes() -> usize {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    let kib: usize = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    kib * 1024
+}
+
 fn rss_bytes() -> usize {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap();
     let pages: usize = statm.split_whitespace().nth(1).unwrap().parse().unwrap();
@@ -136,11 +144,15 @@ fn main() {
         .unwrap();
     let first = t.elapsed();
     let bytes = rss_bytes().saturating_sub(before);
+    // The peak includes what the load held only while it ran (batches in
+    // flight, the queues of prefixes not yet indexed, sort scratch).
+    let peak = peak_rss_bytes().max(before) - before;
     let held = db.read(|s| s.count(ipdb::db::ObjectKind::Route));
     println!(
-        "ready database ({held} routes): {first:.3?}; RSS +{} MiB = {:.0} bytes/route; stats.approx_bytes {:.0} bytes/route",
+        "ready database ({held} routes): {first:.3?}; RSS +{} MiB = {:.0} bytes/route (peak +{:.0} bytes/route); stats.approx_bytes {:.0} bytes/route",
         bytes >> 20,
         bytes as f64 / held as f64,
+        peak as f64 / held as f64,
         db.stats().approx_bytes as f64 / held as f64
     );
     lookups(&db, routes);

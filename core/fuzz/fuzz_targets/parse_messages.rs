@@ -5,6 +5,9 @@
 #![no_main]
 
 use ipdb_core::wire::link_info::InfoData;
+use ipdb_core::wire::route::RouteRepr;
+use ipdb_core::wire::route_keys::RouteKeys;
+use ipdb_core::wire::FamilyRepr;
 use ipdb_core::wire::{Message, MessageBuilder, Messages, RtnlMessage};
 use libfuzzer_sys::fuzz_target;
 
@@ -12,6 +15,14 @@ fuzz_target!(|data: &[u8]| {
     let mut out = [0u8; 1 << 16];
     for m in Messages::new(data) {
         let Ok(m) = m else { continue };
+        // The keys a database files a route by agree with the full decode.
+        if let (Ok(k), Ok(r)) = (RouteKeys::parse(&m), RouteRepr::parse(&m)) {
+            assert_eq!(
+                (k.header, k.table(), k.dst, k.oif),
+                (r.header, r.table(), r.attrs.dst, r.attrs.oif)
+            );
+            assert_eq!(k.multipath, r.multipath);
+        }
         let Ok(msg) = RtnlMessage::parse(&m) else {
             continue;
         };
