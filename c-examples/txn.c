@@ -11,8 +11,9 @@
  * 2. A transaction whose commit hook vetoes (MTU 1300): rolled back.
  * 3. Drop, and the id errors.
  * 4. Timed commits: a bridge with DEV as its port and a rule, committed
- *    with a 100 ms timeout and freed unconfirmed (rolled back when free
- *    returns); a bridge confirmed in time, then removed by a transaction.
+ *    with a one-minute timeout and rolled back at once with
+ *    ipdb_pending_rollback (three steps undone); a bridge confirmed in
+ *    time, then removed by a transaction.
  * 5. The database (no monitor thread: ipdb_db_process) shows DEV as before.
  *
  * Exits 0 when every status is the one expected (the caller then checks
@@ -161,11 +162,20 @@ int main(int argc, char **argv)
     EXPECT(ipdb_txn_link_port(db, id, "txnbr0", 6, true, dev, dev_len), IPDB_OK);
     EXPECT(ipdb_txn_rule(db, id, true, &rule), IPDB_OK);
     ipdb_pending *pending = NULL;
-    EXPECT(ipdb_txn_commit_with_timeout(db, id, 100, &pending), IPDB_OK);
+    EXPECT(ipdb_txn_commit_with_timeout(db, id, 60000, &pending), IPDB_OK);
     ipdb_link l;
     EXPECT(ipdb_db_process(db, NULL), IPDB_OK);
     EXPECT(ipdb_db_link_by_name(db, "txnbr0", 6, &l), IPDB_OK);
-    ipdb_pending_free(pending); /* unconfirmed: returns after the rollback */
+    /* Rolled back now, not in a minute: bridge, port and rule undone. */
+    uint64_t undone = 0;
+    EXPECT(ipdb_pending_rollback(pending, &undone), IPDB_OK);
+    if (undone != 3) {
+        fprintf(stderr, "ipdb_pending_rollback undid %llu steps, not 3\n",
+                (unsigned long long)undone);
+        failures++;
+    }
+    EXPECT(ipdb_pending_confirm(pending), IPDB_NO_VALUE);
+    ipdb_pending_free(pending);
     EXPECT(ipdb_db_process(db, NULL), IPDB_OK);
     EXPECT(ipdb_db_link_by_name(db, "txnbr0", 6, &l), IPDB_NO_VALUE);
 

@@ -1828,8 +1828,9 @@ int ipdb_net_supernet(const struct ipdb_net *net,
 /**
  * Commits transaction `id` (as `ipdb_txn_commit`) and closes it, then
  * rolls everything back `timeout_ms` milliseconds later unless
- * `ipdb_pending_confirm` comes first. The rollback runs on a thread of
- * its own, with its own netlink socket on the namespace.
+ * `ipdb_pending_confirm` comes first (`ipdb_pending_rollback` rolls back
+ * at once). The rollback runs on a thread of its own, with its own
+ * netlink socket on the namespace.
  *
  * Returns the statuses of `ipdb_txn_commit` (on failure nothing stays
  * applied and `out` is not written).
@@ -1848,8 +1849,8 @@ int ipdb_txn_commit_with_timeout(const struct ipdb_db *db,
  * Keeps the commit if the time is not up. Returns `IPDB_OK`; when too
  * late, the status of the rollback that ran (`IPDB_COMMIT_FAILED`, the
  * last error saying it was not confirmed; `IPDB_ROLLBACK_INCOMPLETE`);
- * `IPDB_NO_VALUE` when already confirmed. The handle still needs
- * `ipdb_pending_free`.
+ * `IPDB_NO_VALUE` when already confirmed or rolled back. The handle still
+ * needs `ipdb_pending_free`.
  *
  * # Safety
  * `p` is a live handle.
@@ -1857,9 +1858,33 @@ int ipdb_txn_commit_with_timeout(const struct ipdb_db *db,
 int ipdb_pending_confirm(struct ipdb_pending *p);
 
 /**
- * Frees the handle. When it was not confirmed, first waits until the
- * time is up and the commit is rolled back (so no thread of the library
- * outlives the call). NULL is a no-op.
+ * Rolls the commit back now instead of at the deadline, and returns when
+ * that is done: the applied steps undone newest first, what the kernel
+ * removed with them put back, the touched objects read back and compared
+ * with the state before the commit (as a failed commit's rollback).
+ *
+ * - `out_undone`: receives the number of steps undone (on `IPDB_OK`).
+ *
+ * Returns `IPDB_OK` when everything was restored (also when the deadline
+ * had come first: then the rollback that already ran is the one
+ * reported); `IPDB_ROLLBACK_INCOMPLETE` when something could not be, the
+ * last error listing each object and why; `IPDB_NO_VALUE` when already
+ * confirmed or rolled back. The handle still needs `ipdb_pending_free`.
+ *
+ * # Safety
+ * `p` is a live handle; `out_undone` points to a writable `uint64_t`.
+ */
+int ipdb_pending_rollback(struct ipdb_pending *p, uint64_t *out_undone);
+
+/**
+ * Frees the handle without blocking. A commit neither confirmed nor
+ * rolled back stays pending: the deadline still runs on the library's
+ * revert thread, which rolls the commit back when the time is up (with a
+ * netlink socket of its own, so `db` may be closed meanwhile) and
+ * discards the outcome; the same as dropping a Rust `Pending`. Call
+ * `ipdb_pending_rollback` first to roll back now and see the outcome. A
+ * process that exits before the deadline rolls nothing back. NULL is a
+ * no-op.
  *
  * # Safety
  * `p` is NULL or a handle from `ipdb_txn_commit_with_timeout` not freed

@@ -1,6 +1,6 @@
 //! Transaction steps on whole objects through the C ABI: links created by
 //! kind, ports, link removal, neighbours, rules, and commits with a
-//! timeout (confirmed, and rolled back by `ipdb_pending_free`). Argument
+//! timeout (confirmed, confirmed too late, freed unconfirmed). Argument
 //! checks need no kernel; the rest runs in a namespace the test creates
 //! (root; skipped loudly otherwise).
 
@@ -320,7 +320,8 @@ fn links_ports_neighbours_rules_and_timed_commits_in_a_namespace() {
             IPDB_NO_TRANSACTION
         );
 
-        // Freed without confirming: rolled back by the time free returns.
+        // Freed without confirming: free returns at once, the deadline
+        // still runs and rolls the commit back.
         assert_eq!(ipdb_txn_begin(db, &mut t), IPDB_OK);
         assert_eq!(
             ipdb_txn_link_set_mtu(db, t, c"lower0".as_ptr(), 6, 1300),
@@ -328,9 +329,16 @@ fn links_ports_neighbours_rules_and_timed_commits_in_a_namespace() {
         );
         let late = link("late0", IPDB_LINK_IFB);
         assert_eq!(ipdb_txn_link_create(db, t, &late), IPDB_OK);
-        assert_eq!(ipdb_txn_commit_with_timeout(db, t, 200, &mut p), IPDB_OK);
+        assert_eq!(ipdb_txn_commit_with_timeout(db, t, 1500, &mut p), IPDB_OK);
         assert!(ns.ip(&["link", "show"]).contains(": late0"));
         ipdb_pending_free(p);
+        assert!(ns.ip(&["link", "show"]).contains(": late0"));
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while ns.ip(&["link", "show"]).contains(": late0") && std::time::Instant::now() < until {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        // Undone newest first: the MTU is set back before late0 is
+        // deleted, so once late0 is gone lower0 has its MTU back.
         let show = ns.ip(&["link", "show"]);
         assert!(!show.contains(": late0"), "{show}");
         assert!(ns.ip(&["link", "show", "lower0"]).contains("mtu 1400"));

@@ -165,16 +165,54 @@ func TestTimedCommit(t *testing.T) {
 		return p
 	}
 
-	// Closed without Confirm: Close waits out the time and the rollback.
-	p := create("tb0", 300*time.Millisecond)
+	// Closed without Confirm: Close returns at once, and the library's
+	// thread rolls the commit back when the time is up.
+	p := create("tb0", 1500*time.Millisecond)
 	p.Close()
+	if _, ok := nsLinks(t, ns)["tb0"]; !ok {
+		t.Error("tb0 gone right after Close: Close waited for the deadline")
+	}
+	gone := time.Now().Add(20 * time.Second)
+	for time.Now().Before(gone) {
+		if _, ok := nsLinks(t, ns)["tb0"]; !ok {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	if _, ok := nsLinks(t, ns)["tb0"]; ok {
-		t.Error("tb0 still there after an unconfirmed Close")
+		t.Error("tb0 still there after the deadline of an unconfirmed Close")
 	}
 	p.Close() // a second Close is a no-op
 	if err := p.Confirm(); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("Confirm after Close: %v", err)
 	}
+	if _, err := p.Rollback(); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("Rollback after Close: %v", err)
+	}
+
+	// Rolled back on request: undone now, long before its minute is up.
+	p = create("tb3", time.Minute)
+	start := time.Now()
+	n, err := p.Rollback()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Errorf("Rollback undid %d steps, want 1", n)
+	}
+	if el := time.Since(start); el > 15*time.Second {
+		t.Errorf("Rollback took %v", el)
+	}
+	if _, ok := nsLinks(t, ns)["tb3"]; ok {
+		t.Error("tb3 still there after Rollback")
+	}
+	if _, err := p.Rollback(); !errors.Is(err, &Error{Status: StatusNoValue}) {
+		t.Errorf("second Rollback: %v", err)
+	}
+	if err := p.Confirm(); !errors.Is(err, &Error{Status: StatusNoValue}) {
+		t.Errorf("Confirm after Rollback: %v", err)
+	}
+	p.Close()
 
 	// Confirmed in time: it stays; a second Confirm has no value.
 	p = create("tb1", 30*time.Second)

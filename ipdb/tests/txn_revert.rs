@@ -3,7 +3,7 @@
 
 mod txn_common;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ipdb::iproute::batch::{Acked, Batch};
 use ipdb::spec::{RouteSpec, Verb};
@@ -50,6 +50,59 @@ fn unconfirmed_commit_is_rolled_back_when_time_is_up() {
     std::thread::sleep(Duration::from_millis(400));
     let e = pending.confirm().unwrap_err();
     assert!(matches!(*e.cause, Cause::NotConfirmed), "{e}");
+    txn_common::assert_state(&ns, &before);
+}
+
+#[test]
+fn rollback_on_request_undoes_at_once() {
+    let ns = testns::require!("txn-undo");
+    populate(&ns);
+    let before = ip_state(&ns);
+    let mut txns = Txns::new(ipr(&ns));
+    let id = changes(&mut txns);
+    let timeout = Duration::from_secs(60);
+    let start = Instant::now();
+    let pending = txns.commit_with_timeout(id, timeout).unwrap();
+    assert!(ns.ip(&["route", "show"]).contains("10.71.0.0/16"));
+    assert!(ns.ip(&["link", "show", "d1"]).contains("mtu 1400"));
+    let done = pending.rollback().expect("rolled back cleanly");
+    // Well before the deadline (the rollback itself takes milliseconds
+    // to a few seconds with the verification's settling).
+    assert!(start.elapsed() < timeout / 4, "{:?}", start.elapsed());
+    // link mtu+down, address, route: at least those three steps.
+    assert!(done.undone >= 3, "{done:?}");
+    assert!(done.verified && !done.by_deadline, "{done:?}");
+    txn_common::assert_state(&ns, &before);
+
+    // After the deadline, the timer's rollback is the one reported.
+    let id = changes(&mut txns);
+    let pending = txns
+        .commit_with_timeout(id, Duration::from_millis(50))
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(400));
+    let done = pending.rollback().expect("rolled back cleanly");
+    assert!(done.by_deadline, "{done:?}");
+    txn_common::assert_state(&ns, &before);
+}
+
+#[test]
+fn dropped_pending_rolls_back_at_the_deadline_without_blocking() {
+    let ns = testns::require!("txn-dropped");
+    populate(&ns);
+    let before = ip_state(&ns);
+    let mut txns = Txns::new(ipr(&ns));
+    let id = changes(&mut txns);
+    let pending = txns
+        .commit_with_timeout(id, Duration::from_secs(2))
+        .unwrap();
+    drop(pending);
+    // Drop did not wait for the rollback: the change is still there.
+    assert!(ns.ip(&["route", "show"]).contains("10.71.0.0/16"));
+    // The revert thread rolls back at the deadline all the same.
+    let until = Instant::now() + Duration::from_secs(30);
+    while ip_state(&ns) != before && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(100));
+    }
     txn_common::assert_state(&ns, &before);
 }
 

@@ -47,6 +47,9 @@ pub enum Cause {
     },
     /// The commit was not confirmed in time ([`super::Pending`]).
     NotConfirmed,
+    /// The commit was rolled back on request before its deadline
+    /// ([`super::Pending::rollback`]).
+    RolledBack,
     /// The state could not be read (before, or to verify after).
     Read(Error),
 }
@@ -58,6 +61,7 @@ impl fmt::Display for Cause {
             Cause::Step(s) => write!(f, "{s}"),
             Cause::Hook { name, reason } => write!(f, "commit hook {name:?} vetoed: {reason}"),
             Cause::NotConfirmed => f.write_str("the commit was not confirmed in time"),
+            Cause::RolledBack => f.write_str("the commit was rolled back on request"),
             Cause::Read(e) => write!(f, "cannot read the state: {e}"),
         }
     }

@@ -286,12 +286,41 @@ impl DerefMut for Scope<'_, '_> {
 }
 
 /// A commit waiting for [`Pending::confirm`]; without it, rolled back when
-/// the time is up (also if the `Pending` is dropped).
+/// the time is up.
+///
+/// Three ways end it: [`Pending::confirm`] keeps the commit,
+/// [`Pending::rollback`] undoes it now, [`Pending::wait`] waits for the
+/// deadline's rollback. Dropped without any of them, it does not block:
+/// the deadline still runs on the library's revert thread, which rolls the
+/// commit back then (with its own netlink socket, so the [`Txns`] or
+/// database may be gone by then) and discards the outcome. A process that
+/// exits before the deadline takes the thread with it, and nothing is
+/// rolled back.
 #[derive(Debug)]
 pub struct Pending {
-    confirm: mpsc::Sender<()>,
+    verdict: mpsc::Sender<Verdict>,
     thread: Option<JoinHandle<Result<Report, CommitError>>>,
     deadline: Instant,
+}
+
+/// What the owner of a [`Pending`] decided before the deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Keep,
+    Undo,
+}
+
+/// What [`Pending::rollback`] undid, when it restored everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RolledBack {
+    /// Steps of the commit that were undone.
+    pub undone: usize,
+    /// Whether the touched objects were read back and found equal to the
+    /// state before the commit ([`CommitOptions::verify`]).
+    pub verified: bool,
+    /// Whether the deadline came first, so the rollback was the timer's
+    /// and not the request's.
+    pub by_deadline: bool,
 }
 
 impl Pending {
@@ -302,34 +331,26 @@ impl Pending {
         opts: CommitOptions,
         timeout: Duration,
     ) -> Pending {
-        let (tx, rx) = mpsc::channel::<()>();
+        let (tx, rx) = mpsc::channel::<Verdict>();
         let deadline = Instant::now() + timeout;
         let thread = std::thread::Builder::new()
             .name("ipdb-txn-revert".into())
             .spawn(move || {
-                let confirmed = match rx.recv_timeout(timeout) {
-                    Ok(()) => true,
-                    Err(mpsc::RecvTimeoutError::Timeout) => false,
+                let cause = match rx.recv_timeout(timeout) {
+                    Ok(Verdict::Keep) => return Ok(report),
+                    Ok(Verdict::Undo) => Cause::RolledBack,
+                    Err(mpsc::RecvTimeoutError::Timeout) => Cause::NotConfirmed,
                     Err(mpsc::RecvTimeoutError::Disconnected) => {
                         // Dropped without a word: the time still runs.
                         std::thread::sleep(deadline.saturating_duration_since(Instant::now()));
-                        false
+                        Cause::NotConfirmed
                     }
                 };
-                if confirmed {
-                    Ok(report)
-                } else {
-                    Err(commit::fail(
-                        &mut ipr,
-                        Cause::NotConfirmed,
-                        &mut applied,
-                        &opts,
-                    ))
-                }
+                Err(commit::fail(&mut ipr, cause, &mut applied, &opts))
             })
             .expect("spawn the revert thread");
         Pending {
-            confirm: tx,
+            verdict: tx,
             thread: Some(thread),
             deadline,
         }
@@ -344,8 +365,58 @@ impl Pending {
     /// too late, the error of the rollback that ran
     /// ([`Cause::NotConfirmed`]).
     pub fn confirm(mut self) -> Result<Report, CommitError> {
-        let _ = self.confirm.send(());
+        let _ = self.verdict.send(Verdict::Keep);
         self.join()
+    }
+
+    /// Rolls the commit back now, without waiting for the deadline, and
+    /// returns when it is done (the rollback of a failed commit: applied
+    /// steps undone newest first, what the kernel removed with them put
+    /// back, the touched objects read back and compared).
+    ///
+    /// `Ok` when nothing was left unrestored: how many steps were undone,
+    /// whether that was verified, and whether the deadline had already
+    /// come (then the timer's rollback is the one reported). `Err` when
+    /// something could not be restored: [`CommitError::rollback`] lists
+    /// each object with its reason, the cause being
+    /// [`Cause::RolledBack`] (or [`Cause::NotConfirmed`] when the
+    /// deadline came first).
+    ///
+    /// ```no_run
+    /// # use std::time::Duration;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let mut txns = ipdb::txn::Txns::new(ipdb::IpRoute::open_in_netns("/run/netns/blue")?);
+    /// let id = txns.begin();
+    /// txns.get(id).unwrap().link("eth0").set_mtu(9000);
+    /// let pending = txns.commit_with_timeout(id, Duration::from_secs(60))?;
+    /// if !std::path::Path::new("/run/still-reachable").exists() {
+    ///     let undone = pending.rollback()?;
+    ///     println!("{} step(s) undone", undone.undone);
+    /// } else {
+    ///     pending.confirm()?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn rollback(mut self) -> Result<RolledBack, CommitError> {
+        let _ = self.verdict.send(Verdict::Undo);
+        match self.join() {
+            Err(e) if e.rollback.is_empty() => {
+                let by_deadline = match *e.cause {
+                    Cause::RolledBack => false,
+                    Cause::NotConfirmed => true,
+                    _ => return Err(e),
+                };
+                Ok(RolledBack {
+                    undone: e.applied,
+                    verified: e.verified,
+                    by_deadline,
+                })
+            }
+            Err(e) => Err(e),
+            // The thread keeps only on `Verdict::Keep`, which `confirm`
+            // alone sends, and it consumes the `Pending`.
+            Ok(_) => Err(no_txn("the commit was kept, not rolled back")),
+        }
     }
 
     /// Waits without confirming: returns when the commit was rolled back.

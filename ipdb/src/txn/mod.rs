@@ -8,7 +8,8 @@
 //! - [`Txns`] keeps open transactions by id (`begin`, `review`, `commit`,
 //!   `drop`, `last`), the [`Mode`] (`direct`, `implicit`, `explicit`,
 //!   `snapshot`), a scope guard, partial commits, and
-//!   [`Txns::commit_with_timeout`], rolled back unless confirmed.
+//!   [`Txns::commit_with_timeout`], rolled back unless confirmed (or at
+//!   once with [`Pending::rollback`]).
 //! - A commit reads the state before (a [`Snapshot`]: a fresh dump, or the
 //!   database's view), plans the steps in dependency order with their
 //!   inverses, sends each phase as one pipelined batch
@@ -71,7 +72,7 @@ mod snapshot;
 pub use change::{Change, HookFn, LinkEdit, LinkRef, Transaction};
 pub use commit::{CommitOptions, Report};
 pub use error::{Cause, CommitError, RollbackIssue, StepFailure};
-pub use manager::{Mode, Pending, Scope, Source, TxnId, Txns};
+pub use manager::{Mode, Pending, RolledBack, Scope, Source, TxnId, Txns};
 pub use plan::Phase;
 pub use review::{FieldChange, LinkReview, ObjectReview, Review};
 pub use snapshot::{RouteKey, Snapshot, Touched};
