@@ -1474,9 +1474,14 @@ int ipdb_iproute_open(const char *netns_path, struct ipdb_iproute **out);
 void ipdb_iproute_close(struct ipdb_iproute *h);
 
 /**
- * Creates the link `spec` describes. Kinds on a lower link (`parent`)
- * are refused with `IPDB_INVALID_ARGUMENT` here (a transaction creates
- * them).
+ * Creates the link `spec` describes, on its lower link when `parent`
+ * names one (vlan, macvlan, macvtap, and vxlan's optional device): the
+ * name is resolved to an index on this handle's namespace first. Returns
+ * when the kernel acked the link.
+ *
+ * Errors: `IPDB_INVALID_ARGUMENT` for a bad spec (the field named, also a
+ * `parent` on a kind that takes none); `IPDB_KERNEL_ERROR` when no link
+ * is named `parent` (`ENODEV`) or the kernel refuses the link.
  *
  * # Safety
  * `h` is a live handle; `spec` points to an `ipdb_link_spec`.

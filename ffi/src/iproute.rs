@@ -12,7 +12,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
 use ipdb::spec::{AddressSpec, LinkChange, RouteQuery};
-use ipdb::IpRoute;
+use ipdb::{IpRoute, Object, Op};
 
 use crate::boundary::{free_handle, guard, handle, input, optional_cstr, Failure, Out, Tagged};
 use crate::records::ipdb_route;
@@ -87,9 +87,14 @@ fn name_arg<'a>(name: *const c_char) -> Result<&'a str, Failure> {
     link_text(bytes.as_ptr().cast(), bytes.len())
 }
 
-/// Creates the link `spec` describes. Kinds on a lower link (`parent`)
-/// are refused with `IPDB_INVALID_ARGUMENT` here (a transaction creates
-/// them).
+/// Creates the link `spec` describes, on its lower link when `parent`
+/// names one (vlan, macvlan, macvtap, and vxlan's optional device): the
+/// name is resolved to an index on this handle's namespace first. Returns
+/// when the kernel acked the link.
+///
+/// Errors: `IPDB_INVALID_ARGUMENT` for a bad spec (the field named, also a
+/// `parent` on a kind that takes none); `IPDB_KERNEL_ERROR` when no link
+/// is named `parent` (`ENODEV`) or the kernel refuses the link.
 ///
 /// # Safety
 /// `h` is a live handle; `spec` points to an `ipdb_link_spec`.
@@ -99,12 +104,18 @@ pub unsafe extern "C" fn ipdb_iproute_link_add(
     spec: *const ipdb_link_spec,
 ) -> c_int {
     with_ipr(h, |ipr| {
-        let (spec, parent) = link_spec(input(spec, "spec")?)?;
-        if parent.is_some() {
-            return Err(Failure::Invalid {
-                arg: "spec.parent",
-                why: "links on a lower link are created through a transaction",
-            });
+        let (mut spec, parent) = link_spec(input(spec, "spec")?)?;
+        if let Some(parent) = parent {
+            if !spec.kind.takes_lower_link() {
+                return Err(Failure::Invalid {
+                    arg: "spec.parent",
+                    why: "only vlan, macvlan, macvtap and vxlan links sit on a lower link",
+                });
+            }
+            let index = ipr.link_index(&parent)?;
+            spec.kind
+                .set_lower_link(index)
+                .map_err(|e| e.into_error(Op::Add, Object::Link))?;
         }
         Ok(ipr.link_add(&spec)?)
     })

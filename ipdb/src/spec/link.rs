@@ -234,6 +234,10 @@ pub struct TunSpec {
     pub packet_info: bool,
 }
 
+/// Why a parent is refused for a kind that sits on no lower link.
+pub(crate) const NO_LOWER_LINK: &str =
+    "parent: only vlan, macvlan, macvtap, vxlan and gre links sit on a lower link";
+
 /// The kind of a link to create, with its kind-specific parameters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkKind {
@@ -331,14 +335,63 @@ impl LinkKind {
         }
     }
 
-    /// The lower device index, for kinds that sit on one (`IFLA_LINK`).
-    fn lower(&self) -> Option<u32> {
+    /// The lower device sent as `IFLA_LINK` (vlan, macvlan, macvtap);
+    /// vxlan and GRE carry theirs in their kind data.
+    fn ifla_link(&self) -> Option<u32> {
         match self {
             LinkKind::Vlan { link, .. }
             | LinkKind::Macvlan { link, .. }
             | LinkKind::Macvtap { link, .. } => Some(*link),
             _ => None,
         }
+    }
+
+    /// The index of the lower (parent) link this kind sits on: vlan,
+    /// macvlan and macvtap always have one; vxlan (`dev`) and
+    /// gre/gretap (`link`) when set. `None` for other kinds.
+    pub fn lower_link(&self) -> Option<u32> {
+        match self {
+            LinkKind::Vxlan(v) => v.dev,
+            LinkKind::Gre(g) | LinkKind::Gretap(g) => g.link,
+            _ => self.ifla_link(),
+        }
+    }
+
+    /// Puts this kind on the lower link `index` (a vlan's, macvlan's or
+    /// macvtap's `link`, a vxlan's `dev`, a gre/gretap's `link`). The
+    /// other kinds sit on no lower link and are refused.
+    ///
+    /// ```
+    /// use ipdb::spec::{LinkKind, MacvlanMode};
+    /// let mut k = LinkKind::Macvlan { link: 0, mode: MacvlanMode::Bridge };
+    /// k.set_lower_link(7).unwrap();
+    /// assert_eq!(k.lower_link(), Some(7));
+    /// assert!(LinkKind::bridge().set_lower_link(7).is_err());
+    /// ```
+    pub fn set_lower_link(&mut self, index: u32) -> Result<(), SpecError> {
+        match self {
+            LinkKind::Vlan { link, .. }
+            | LinkKind::Macvlan { link, .. }
+            | LinkKind::Macvtap { link, .. } => *link = index,
+            LinkKind::Vxlan(v) => v.dev = Some(index),
+            LinkKind::Gre(g) | LinkKind::Gretap(g) => g.link = Some(index),
+            _ => return Err(SpecError::Invalid(NO_LOWER_LINK)),
+        }
+        Ok(())
+    }
+
+    /// Whether this kind can sit on a lower link
+    /// ([`LinkKind::set_lower_link`] takes one).
+    pub fn takes_lower_link(&self) -> bool {
+        matches!(
+            self,
+            LinkKind::Vlan { .. }
+                | LinkKind::Macvlan { .. }
+                | LinkKind::Macvtap { .. }
+                | LinkKind::Vxlan(_)
+                | LinkKind::Gre(_)
+                | LinkKind::Gretap(_)
+        )
     }
 
     /// The body of a veth peer (its name); empty for other kinds.
@@ -607,7 +660,7 @@ impl LinkSpec {
             &self.name,
             "name: interface names have 1 to 15 bytes and no NUL",
         )?);
-        repr.attrs.link = self.kind.lower();
+        repr.attrs.link = self.kind.ifla_link();
         self.settings.apply(&mut repr)?;
         repr.attrs.ifalias = None;
         Ok(f(&repr))

@@ -105,28 +105,6 @@ enum Concrete {
     Rule(Verb, RuleSpec),
 }
 
-fn set_lower(kind: &mut LinkKind, index: u32) {
-    match kind {
-        LinkKind::Vlan { link, .. }
-        | LinkKind::Macvlan { link, .. }
-        | LinkKind::Macvtap { link, .. } => *link = index,
-        LinkKind::Vxlan(v) => v.dev = Some(index),
-        LinkKind::Gre(g) | LinkKind::Gretap(g) => g.link = Some(index),
-        _ => {}
-    }
-}
-
-fn lower_of(kind: &LinkKind) -> Option<u32> {
-    match kind {
-        LinkKind::Vlan { link, .. }
-        | LinkKind::Macvlan { link, .. }
-        | LinkKind::Macvtap { link, .. } => Some(*link),
-        LinkKind::Vxlan(v) => v.dev,
-        LinkKind::Gre(g) | LinkKind::Gretap(g) => g.link,
-        _ => None,
-    }
-}
-
 fn remap_master(m: Option<Master>, r: &Resolver) -> Option<Master> {
     m.map(|m| match m {
         Master::Set(i) => Master::Set(r.idx(i)),
@@ -141,10 +119,12 @@ fn concrete(a: &Action, r: &Resolver) -> Result<Concrete, Error> {
             let mut spec = spec.clone();
             let lower = match parent {
                 Some(p) => Some(r.index(p, object)?),
-                None => lower_of(&spec.kind).map(|i| r.idx(i)),
+                None => spec.kind.lower_link().map(|i| r.idx(i)),
             };
             if let Some(l) = lower {
-                set_lower(&mut spec.kind, l);
+                spec.kind
+                    .set_lower_link(l)
+                    .map_err(|e| e.into_error(Op::Add, object).with_target(spec.to_string()))?;
             }
             spec.settings.master = remap_master(spec.settings.master, r);
             Concrete::LinkAdd(spec, *was)

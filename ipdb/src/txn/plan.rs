@@ -879,13 +879,14 @@ impl<'a> Planner<'a> {
             }
         }
         let parent = parent.as_ref().map(|p| self.stable(p));
-        let child = parent.is_some()
-            || matches!(
-                spec.kind,
-                LinkKind::Vlan { .. } | LinkKind::Macvlan { .. } | LinkKind::Macvtap { .. }
-            )
-            || matches!(&spec.kind, LinkKind::Vxlan(v) if v.dev.is_some())
-            || matches!(&spec.kind, LinkKind::Gre(g) | LinkKind::Gretap(g) if g.link.is_some());
+        if parent.is_some() && !spec.kind.takes_lower_link() {
+            return Err(refuse(
+                Object::Link,
+                crate::spec::link::NO_LOWER_LINK,
+                spec.to_string(),
+            ));
+        }
+        let child = parent.is_some() || spec.kind.lower_link().is_some();
         let phase = if child {
             Phase::CreateChild
         } else {
