@@ -7,7 +7,7 @@ mod txn_common;
 use ipdb::spec::{
     LinkKind, LinkSpec, MacvlanMode, NeighbourSpec, NexthopSpec, RouteSpec, RuleSpec,
 };
-use ipdb::txn::{Cause, Mode, Txns};
+use ipdb::txn::{Cause, Mode, Report, Txns};
 use txn_common::{index_of, ip_state, ipr, json, populate};
 
 fn txns(ns: &testns::TestNetns) -> Txns<'static> {
@@ -371,6 +371,43 @@ fn planning_against_the_database() {
     t.link("d1").set_mtu(1300).down();
     t.add_route(route("10.63.0.0/16", "192.0.2.1"));
     let e = txns.commit(id).unwrap_err();
+    assert!(e.rolled_back_cleanly(), "{e}");
+    txn_common::assert_state(&ns, &before);
+}
+
+#[test]
+fn db_begin_is_a_scope_on_the_database() {
+    let ns = testns::require!("txn-begin");
+    populate(&ns);
+    let db = ipdb::Ipdb::open_in_netns(ns.path()).unwrap();
+    let before = ip_state(&ns);
+    // Left by `?` before the commit: nothing is sent.
+    let changed_mind = || -> Result<Report, Box<dyn std::error::Error>> {
+        let mut t = db.begin()?;
+        t.link("d1").set_mtu(1234);
+        Err("changed my mind")?;
+        Ok(t.commit()?)
+    };
+    assert!(changed_mind().is_err());
+    txn_common::assert_state(&ns, &before);
+    // Reviewed against the database's view, then committed.
+    let mut t = db.begin().unwrap();
+    t.link("d1")
+        .set_mtu(1234)
+        .add_ip("10.77.0.1/24".parse().unwrap());
+    let r = t.review().unwrap();
+    assert_eq!(r.links[0].fields[0].old.as_deref(), Some("1500"));
+    let rep = t.commit().unwrap();
+    assert_eq!((rep.steps, rep.applied), (2, 2), "{rep:?}");
+    assert!(ns.ip(&["link", "show", "d1"]).contains("mtu 1234"));
+    assert!(ns.ip(&["addr", "show", "d1"]).contains("10.77.0.1/24"));
+    // A failing one is rolled back like any other commit.
+    let before = ip_state(&ns);
+    let mut t = db.begin().unwrap();
+    t.link("d1").set_mtu(1300);
+    t.add_route(route("10.63.0.0/16", "192.0.2.1"));
+    let e = t.commit().unwrap_err();
+    assert_eq!(e.errno(), Some(libc::ENETUNREACH), "{e}");
     assert!(e.rolled_back_cleanly(), "{e}");
     txn_common::assert_state(&ns, &before);
 }

@@ -1,7 +1,7 @@
 //! The database's side of transactions: planning against what the
 //! [`Ipdb`] holds instead of a fresh dump.
 
-use super::manager::Txns;
+use super::manager::{Scope, Txns};
 use super::snapshot::Snapshot;
 use crate::db::Ipdb;
 use crate::iproute::IpRoute;
@@ -40,6 +40,27 @@ impl Ipdb {
             None => IpRoute::open()?,
         };
         Ok(self.transactions_with(ipr))
+    }
+
+    /// IPDB's `ipdb.begin()`: a new transaction on this database's
+    /// namespace, planned against the database's view. Record changes
+    /// through it (it derefs to [`Transaction`](super::Transaction)), then
+    /// [`Scope::commit`]; dropped without commit — an early return, a `?`
+    /// — it sends nothing, like an IPDB `with` block left by an exception.
+    /// Each call opens its own netlink socket ([`Ipdb::transactions`]);
+    /// for many transactions keep one [`Txns`] instead.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let db = ipdb::Ipdb::open_in_netns("/run/netns/blue")?;
+    /// let mut t = db.begin()?;
+    /// t.link("eth0").set_mtu(1400).add_ip("10.0.0.2/24".parse().unwrap());
+    /// println!("{}", t.review()?);
+    /// t.commit()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn begin(&self) -> Result<Scope<'_, '_>, crate::Error> {
+        Ok(self.transactions()?.into_scope())
     }
 
     /// Transactions on this database's namespace, sent through `ipr` (a

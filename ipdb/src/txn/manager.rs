@@ -169,12 +169,18 @@ impl<'a> Txns<'a> {
 
     /// What transaction `id` would change, against the current state.
     pub fn review(&mut self, id: TxnId) -> Result<Review, CommitError> {
+        if !self.open.contains_key(&id) {
+            return Err(no_txn("no open transaction with that id"));
+        }
         let pre = (self.source)(&mut self.ipr)
             .map_err(|e| CommitError::before_sending(Cause::Read(e)))?;
-        let t = self
-            .open
-            .get(&id)
-            .ok_or_else(|| no_txn("no open transaction with that id"))?;
+        Ok(Review::of(&self.open[&id], &pre))
+    }
+
+    /// What `t` (a transaction outside the registry) would change.
+    fn review_txn(&mut self, t: &Transaction) -> Result<Review, CommitError> {
+        let pre = (self.source)(&mut self.ipr)
+            .map_err(|e| CommitError::before_sending(Cause::Read(e)))?;
         Ok(Review::of(t, &pre))
     }
 
@@ -213,7 +219,15 @@ impl<'a> Txns<'a> {
     /// [`Scope::commit`]; dropped without commit, the transaction is dropped.
     pub fn scope(&mut self) -> Scope<'_, 'a> {
         Scope {
-            txns: self,
+            txns: Holder::Borrowed(self),
+            t: Some(Transaction::new()),
+        }
+    }
+
+    /// A scope guard that owns this manager (what `Ipdb::begin` returns).
+    pub(crate) fn into_scope(self) -> Scope<'a, 'a> {
+        Scope {
+            txns: Holder::Owned(Box::new(self)),
             t: Some(Transaction::new()),
         }
     }
@@ -258,17 +272,57 @@ impl<'a> Txns<'a> {
     }
 }
 
-/// A transaction being recorded in a scope (see [`Txns::scope`]).
+/// A transaction being recorded in a scope (see [`Txns::scope`] and
+/// `Ipdb::begin`): it derefs to the [`Transaction`] to record changes in;
+/// [`Scope::commit`] sends them, and dropped without commit (an early
+/// return, a `?`) it sends nothing.
 pub struct Scope<'s, 'a> {
-    txns: &'s mut Txns<'a>,
+    txns: Holder<'s, 'a>,
     t: Option<Transaction>,
 }
 
-impl Scope<'_, '_> {
+/// The manager a scope commits through: borrowed ([`Txns::scope`]) or
+/// its own (`Ipdb::begin`).
+enum Holder<'s, 'a> {
+    Borrowed(&'s mut Txns<'a>),
+    Owned(Box<Txns<'a>>),
+}
+
+impl<'a> Holder<'_, 'a> {
+    fn get(&mut self) -> &mut Txns<'a> {
+        match self {
+            Holder::Borrowed(t) => t,
+            Holder::Owned(t) => t,
+        }
+    }
+}
+
+impl<'a> Scope<'_, 'a> {
     /// Commits what was recorded.
     pub fn commit(mut self) -> Result<Report, CommitError> {
         let t = self.t.take().expect("a scope commits once");
-        self.txns.commit_txn(t)
+        self.txns.get().commit_txn(t)
+    }
+
+    /// What a commit would change now, against the current state (IPDB's
+    /// `review()`); the transaction stays open.
+    pub fn review(&mut self) -> Result<Review, CommitError> {
+        let t = self.t.as_ref().expect("open until commit");
+        self.txns.get().review_txn(t)
+    }
+
+    /// The manager the scope commits through (its mode and options, the
+    /// handle for reading back).
+    pub fn txns(&mut self) -> &mut Txns<'a> {
+        self.txns.get()
+    }
+}
+
+impl std::fmt::Debug for Scope<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scope")
+            .field("transaction", &self.t)
+            .finish_non_exhaustive()
     }
 }
 

@@ -10,6 +10,9 @@
 //!   `snapshot`), a scope guard, partial commits, and
 //!   [`Txns::commit_with_timeout`], rolled back unless confirmed (or at
 //!   once with [`Pending::rollback`]).
+//! - [`Ipdb::begin`](crate::Ipdb::begin) is IPDB's `ipdb.begin()`: a
+//!   [`Scope`] on a new transaction planned against the database's view,
+//!   sent by [`Scope::commit`], dropped (nothing sent) otherwise.
 //! - A commit reads the state before (a [`Snapshot`]: a fresh dump, or the
 //!   database's view), plans the steps in dependency order with their
 //!   inverses, sends each phase as one pipelined batch
