@@ -1,22 +1,33 @@
 //! What the C ABI costs per call: the exported `extern "C"` functions of
-//! `ipdb-ffi`, called from Rust exactly as C calls them (pointer + length
-//! in, POD struct out, status code back), against the Rust API they wrap.
+//! `ipdb-ffi`, called from Rust through the same symbols C calls (pointer +
+//! length in, POD struct out, status code back), against the Rust call that
+//! does the same work and returns the same information.
 //!
-//! The difference is the boundary: the panic guard, NULL checks, UTF-8
-//! validation of the input bytes (the Rust API gets a `&str` already) and
-//! the conversion to the `ipdb_addr` / `ipdb_net` structs. Target: < 10 ns.
-//! Each iteration runs 1024 seeded inputs; criterion's throughput line is
-//! the time per call. Run with
+//! The difference is the boundary: the panic guard, NULL and handle
+//! checks, the ASCII/UTF-8 check of the input bytes (the Rust API gets a
+//! `&str` already), the check of an `ipdb_addr` argument and the copy into
+//! the `ipdb_addr` / `ipdb_net` / `ipdb_route` structs. Target: < 10 ns.
+//!
+//! Both sides of a case run in one process, interleaved: each pair times a
+//! batch of 1024 calls of one side, then of the other (the order
+//! alternating, since the second finds caches and predictors warmed), so
+//! both see the same machine load. For every case the bench prints a
+//! `paired:` line: the medians, over 301 pairs, of each side's time per
+//! call and of the per-pair difference (the C ABI's extra cost). The
+//! criterion groups that follow time the same pairs, each side counting
+//! only its own batch. Run with
 //! `cargo bench -p ipdb-benches --bench ffi_overhead`.
 //!
-//! `ffi_overhead/route_lookup_v4`: the database's longest-prefix match,
-//! `ipdb_db_route_lookup` (checks the `ipdb_addr`, takes the read lock,
-//! looks up, decodes the route, fills an `ipdb_route`) against
-//! `Ipdb::lookup` (the same lookup and decode to a `Route`), on two
-//! databases of one throw-away namespace holding 10k routes, timed in
-//! pairs (see `route_lookup`). Needs root
-//! (network namespaces); without it that group says so on stderr and
-//! measures nothing.
+//! `ffi_overhead/route_lookup_v4`: the database's longest-prefix match in
+//! a throw-away namespace holding 10k routes, both sides on the same
+//! database (the one the C handle wraps). Rust: `Ipdb::lookup`, what a
+//! Rust user calls for a route by address (read lock, match, decode into
+//! an owned `Route`). C: `ipdb_db_route_lookup` (checks the handle and the
+//! `ipdb_addr`, makes that same call, copies the `Route` into the
+//! caller's flat `ipdb_route`, a subset: no multipath hops, metrics,
+//! input interface, realm, expiry or encapsulation). Needs root (network
+//! namespaces); without it that group says so on stderr and measures
+//! nothing.
 
 use std::hint::black_box;
 use std::mem::MaybeUninit;
@@ -78,50 +89,121 @@ fn c_parse_net(s: &str, out: &mut MaybeUninit<ipdb_net>) {
     assert_eq!(rc, IPDB_OK);
 }
 
+/// Pairs timed for a case's `paired:` line (odd, so the median is one pair).
+const PAIRS: usize = 301;
+
+/// The two sides of a case, each one batch of `N` calls.
+struct Case<R, C> {
+    rust: R,
+    c_abi: C,
+}
+
+impl<R: FnMut(), C: FnMut()> Case<R, C> {
+    /// Times one pair, the C ABI's batch first when `c_first`; returns
+    /// (Rust, C ABI) durations.
+    fn pair(&mut self, c_first: bool) -> (Duration, Duration) {
+        let t0 = Instant::now();
+        if c_first {
+            (self.c_abi)()
+        } else {
+            (self.rust)()
+        }
+        let t1 = Instant::now();
+        if c_first {
+            (self.rust)()
+        } else {
+            (self.c_abi)()
+        }
+        let t2 = Instant::now();
+        if c_first {
+            (t2 - t1, t1 - t0)
+        } else {
+            (t1 - t0, t2 - t1)
+        }
+    }
+
+    /// `iters` pairs; the time of one side.
+    fn side(&mut self, iters: u64, c_side: bool) -> Duration {
+        let mut mine = Duration::ZERO;
+        for i in 0..iters {
+            let (r, c) = self.pair(i % 2 == 1);
+            mine += if c_side { c } else { r };
+        }
+        mine
+    }
+
+    /// Prints the `paired:` line of the case: per-call medians of each
+    /// side and of the difference, over `PAIRS` pairs.
+    fn report(&mut self, name: &str) {
+        self.side(20, false); // warm up both sides
+        let per_call = |d: Duration| d.as_nanos() as f64 / N as f64;
+        let (mut rust, mut c_abi, mut extra) = (vec![], vec![], vec![]);
+        for i in 0..PAIRS {
+            let (r, c) = self.pair(i % 2 == 1);
+            rust.push(per_call(r));
+            c_abi.push(per_call(c));
+            extra.push(per_call(c) - per_call(r));
+        }
+        let median = |v: &mut Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        println!(
+            "paired: {name}: rust {:.1} ns, c_abi {:.1} ns, extra {:+.1} ns per call \
+             (medians of {PAIRS} interleaved pairs of {N}-call batches)",
+            median(&mut rust),
+            median(&mut c_abi),
+            median(&mut extra)
+        );
+    }
+
+    /// The criterion group of the case, then its `paired:` line.
+    fn run(mut self, c: &mut Criterion, name: &str) {
+        let mut g = c.benchmark_group(format!("ffi_overhead/{name}"));
+        g.throughput(Throughput::Elements(N as u64));
+        g.bench_function("rust", |b| b.iter_custom(|iters| self.side(iters, false)));
+        g.bench_function("c_abi", |b| b.iter_custom(|iters| self.side(iters, true)));
+        g.finish();
+        self.report(name);
+    }
+}
+
 fn parse(c: &mut Criterion) {
     let cases: [(&str, Vec<String>); 2] = [("v4", v4_inputs()), ("v6", v6_inputs())];
     for (name, inputs) in &cases {
-        let mut g = c.benchmark_group(format!("ffi_overhead/parse_addr_{name}"));
-        g.throughput(Throughput::Elements(N as u64));
-        g.bench_function("rust", |b| {
-            b.iter(|| {
+        let mut out = MaybeUninit::uninit();
+        Case {
+            rust: || {
                 for s in inputs {
                     black_box(IpAddress::parse(black_box(s)).unwrap());
                 }
-            })
-        });
-        g.bench_function("c_abi", |b| {
-            let mut out = MaybeUninit::uninit();
-            b.iter(|| {
+            },
+            c_abi: || {
                 for s in inputs {
                     c_parse_addr(black_box(s), &mut out);
                     black_box(&out);
                 }
-            })
-        });
-        g.finish();
+            },
+        }
+        .run(c, &format!("parse_addr_{name}"));
     }
 
     let nets = net_inputs();
-    let mut g = c.benchmark_group("ffi_overhead/parse_net_v4");
-    g.throughput(Throughput::Elements(N as u64));
-    g.bench_function("rust", |b| {
-        b.iter(|| {
+    let mut out = MaybeUninit::uninit();
+    Case {
+        rust: || {
             for s in &nets {
                 black_box(IpNetwork::parse(black_box(s), true).unwrap());
             }
-        })
-    });
-    g.bench_function("c_abi", |b| {
-        let mut out = MaybeUninit::uninit();
-        b.iter(|| {
+        },
+        c_abi: || {
             for s in &nets {
                 c_parse_net(black_box(s), &mut out);
                 black_box(&out);
             }
-        })
-    });
-    g.finish();
+        },
+    }
+    .run(c, "parse_net_v4");
 }
 
 /// Routes in the lookup namespace: 10.a.b.0/24 via one gateway.
@@ -146,7 +228,6 @@ fn route_lookup(c: &mut Criterion) {
         .collect();
     ns.ip_batch(&batch);
 
-    let rust_db = ipdb::Ipdb::open_in_netns(ns.path()).expect("open the database");
     let path = std::ffi::CString::new(ns.path().as_os_str().as_encoded_bytes()).unwrap();
     let mut c_db: *mut ipdb_db = std::ptr::null_mut();
     // SAFETY: a NUL-terminated path and a writable out-pointer.
@@ -154,6 +235,10 @@ fn route_lookup(c: &mut Criterion) {
         unsafe { ipdb_db_open(path.as_ptr(), 0, &mut c_db) },
         IPDB_OK
     );
+    // The Rust side uses the database the handle wraps: same memory, same
+    // layout, so the two sides differ only by the boundary.
+    // SAFETY: a live handle from ipdb_db_open, closed below after its last use.
+    let rust_db = unsafe { &*c_db }.ipdb();
 
     // Addresses inside the routed /24s (hits) and a few past them (misses:
     // 10.39.16.0 and up are not routed).
@@ -181,52 +266,24 @@ fn route_lookup(c: &mut Criterion) {
         .count();
     eprintln!("ffi_overhead/route_lookup_v4: {hits} of {N} addresses routed");
 
-    let rust_batch = || {
-        for a in &addrs {
-            black_box(rust_db.lookup(254, black_box(a)));
-        }
-    };
-    let c_batch = || {
-        let mut out = MaybeUninit::<ipdb_route>::uninit();
-        for a in &c_addrs {
-            // SAFETY: a live handle, a valid ipdb_addr, a writable out.
-            let rc = unsafe { ipdb_db_route_lookup(c_db, 254, black_box(a), out.as_mut_ptr()) };
-            assert!(rc == IPDB_OK || rc == IPDB_NO_VALUE);
-            black_box(&out);
-        }
-    };
-    // Paired: every iteration runs both batches back to back and each
-    // bench counts only its own, so both see the same machine load (the
-    // bench host is shared; unpaired runs of these two drifted by 2-5x).
-    let paired = |iters: u64, c_side: bool| {
-        let mut mine = Duration::ZERO;
-        for i in 0..iters {
-            // Alternate which batch goes first: the second finds the
-            // caches and predictors warmed by the first.
-            let c_first = i % 2 == 1;
-            let t0 = Instant::now();
-            if c_first {
-                c_batch()
-            } else {
-                rust_batch()
+    let mut out = MaybeUninit::<ipdb_route>::uninit();
+    Case {
+        rust: || {
+            for a in &addrs {
+                black_box(rust_db.lookup(254, black_box(a)));
             }
-            let t1 = Instant::now();
-            if c_first {
-                rust_batch()
-            } else {
-                c_batch()
+        },
+        c_abi: || {
+            for a in &c_addrs {
+                // SAFETY: a live handle, a valid ipdb_addr, a writable out.
+                let rc = unsafe { ipdb_db_route_lookup(c_db, 254, black_box(a), out.as_mut_ptr()) };
+                assert!(rc == IPDB_OK || rc == IPDB_NO_VALUE);
+                black_box(&out);
             }
-            let t2 = Instant::now();
-            mine += if c_side == c_first { t1 - t0 } else { t2 - t1 };
-        }
-        mine
-    };
-    let mut g = c.benchmark_group("ffi_overhead/route_lookup_v4");
-    g.throughput(Throughput::Elements(N as u64));
-    g.bench_function("rust", |b| b.iter_custom(|iters| paired(iters, false)));
-    g.bench_function("c_abi", |b| b.iter_custom(|iters| paired(iters, true)));
-    g.finish();
-    // SAFETY: the handle from ipdb_db_open, closed once.
+        },
+    }
+    .run(c, "route_lookup_v4");
+    // SAFETY: the handle from ipdb_db_open, closed once, after its last use.
     unsafe { ipdb_db_close(c_db) };
 }
 

@@ -4,7 +4,7 @@ use std::ffi::{c_char, c_int};
 
 use ipdb::ip::{Interface, IpAddress, IpInterface};
 
-use crate::addr::{parse_versioned, sign};
+use crate::addr::{parse_into, sign};
 use crate::boundary::{guard, input, input_str, Out, TextOut};
 use crate::text::*;
 use crate::types::{ipdb_addr, ipdb_iface, ipdb_net};
@@ -29,15 +29,13 @@ pub unsafe extern "C" fn ipdb_iface_parse(
 ) -> c_int {
     guard(|| {
         let s = input_str(text, text_len, "text")?;
-        let out = Out::new(out, "out")?;
-        let i = parse_versioned(
+        parse_into(
             version,
+            Out::new(out, "out")?,
             || IpInterface::parse(s),
             || Interface::parse(s).map(IpInterface::V4),
             || Interface::parse(s).map(IpInterface::V6),
-        )?;
-        out.put(&i)?;
-        Ok(())
+        )
     })
 }
 

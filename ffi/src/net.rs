@@ -5,7 +5,7 @@ use std::ffi::{c_char, c_int, c_uint};
 
 use ipdb::ip::{IpAddress, IpNetwork, Network};
 
-use crate::addr::{parse_versioned, sign};
+use crate::addr::{parse_into, sign};
 use crate::boundary::{guard, input, input_str, optional, Failure, Out, TextOut};
 use crate::text::*;
 use crate::types::{ipdb_addr, ipdb_net};
@@ -35,15 +35,13 @@ pub unsafe extern "C" fn ipdb_net_parse(
 ) -> c_int {
     guard(|| {
         let s = input_str(text, text_len, "text")?;
-        let out = Out::new(out, "out")?;
-        let n = parse_versioned(
+        parse_into(
             version,
+            Out::new(out, "out")?,
             || IpNetwork::parse(s, strict),
             || Network::parse(s, strict).map(IpNetwork::V4),
             || Network::parse(s, strict).map(IpNetwork::V6),
-        )?;
-        out.put(&n)?;
-        Ok(())
+        )
     })
 }
 

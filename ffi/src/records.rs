@@ -216,7 +216,7 @@ fn hwaddr(a: Option<&HwAddr>) -> (u8, [u8; IPDB_HWADDR_SIZE]) {
 /// addresses never carry a scope id, so they are always representable.
 fn addr(a: Option<IpAddress>) -> ipdb_addr {
     let mut c = ipdb_addr::ZERO;
-    fill_addr(&mut c, a);
+    fill_addr(&mut c, a.as_ref());
     c
 }
 
@@ -299,16 +299,16 @@ impl ipdb_route {
         self.tos = r.tos;
         fill_net(&mut self.dst, Some(&r.dst));
         fill_net(&mut self.src, r.src.as_deref());
-        fill_addr(&mut self.gateway, r.gateway.or(r.via));
-        fill_addr(&mut self.prefsrc, r.prefsrc);
+        fill_addr(&mut self.gateway, r.gateway.as_ref().or(r.via.as_ref()));
+        fill_addr(&mut self.prefsrc, r.prefsrc.as_ref());
     }
 }
 
 /// Sets a zeroed address field; absent or unrepresentable stays zero.
-fn fill_addr(out: &mut ipdb_addr, a: Option<IpAddress>) {
+fn fill_addr(out: &mut ipdb_addr, a: Option<&IpAddress>) {
     if let Some(a) = a {
-        if ipdb_addr::representable(&a).is_ok() {
-            out.fill(&a);
+        if ipdb_addr::representable(a).is_ok() {
+            out.fill(a);
         }
     }
 }

@@ -136,14 +136,17 @@ impl CValue<IpAddress> for ipdb_addr {
 }
 
 impl ipdb_addr {
-    /// The Rust value of a C address, every field checked.
+    /// The Rust value of a C address, every field checked. Inlined: a
+    /// call returns the checked value through memory, and reading it back
+    /// stalled the lookups that take an address.
+    #[inline]
     pub(crate) fn check(&self, arg: &'static str) -> Result<IpAddress, Failure> {
         let invalid = |why| Failure::Invalid { arg, why };
         let scope_len = self
             .scope_id
             .iter()
             .position(|&c| c == 0)
-            .ok_or(invalid("scope_id has no NUL terminator"))?;
+            .ok_or_else(|| invalid("scope_id has no NUL terminator"))?;
         match self.family {
             IPDB_V4 => {
                 if self.bytes[4..].iter().any(|&b| b != 0) {
