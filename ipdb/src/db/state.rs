@@ -586,9 +586,12 @@ impl State {
 
     /// Admin down: the kernel flushes the routes that can only leave
     /// through the link, marks hops of the others dead, and flushes the
-    /// link's neighbours, announcing little of it.
+    /// link's neighbours, announcing little of it. IPv4 host-scope
+    /// (local) routes stay: their next hop has no scope to lose.
     fn link_went_down(&mut self, index: u32, out: &mut Vec<Event>, fx: &mut Effects) {
-        self.drop_routes(|r| only_via_link(r, index), out, fx);
+        let host =
+            |r: &Route| r.family == AF_INET && r.scope == ipdb_core::wire::uapi::RT_SCOPE_HOST;
+        self.drop_routes(|r| only_via_link(r, index) && !host(r), out, fx);
         if self.any_route_uses(index) {
             fx.redump |= Parts::ROUTES4 | Parts::ROUTES6;
         }
