@@ -1,7 +1,9 @@
 //! Figures (a bench binary; speed is never a test's pass/fail): a
 //! transaction of N routes against `ip -batch` of the same routes, each in a
-//! fresh namespace. Needs root. Run with
-//! `cargo run --release -p ipdb --example txn_perf [N]` (default 10,000).
+//! fresh namespace; with DB_ROUTES, also transactions of one change on a
+//! database (`Ipdb::begin`) holding DB_ROUTES routes. Needs root. Run with
+//! `cargo run --release -p ipdb --example txn_perf [N [DB_ROUTES]]`
+//! (default 10,000, no database run).
 
 #[path = "../tests/txn_common/mod.rs"]
 mod txn_common;
@@ -16,7 +18,10 @@ use txn_common::ipr;
 
 fn setup(tag: &str) -> Option<testns::TestNetns> {
     let ns = testns::TestNetns::new(tag)?;
-    ns.ip_batch("link add d0 type ifb\nlink set d0 up\naddr add 10.0.0.1/24 dev d0\n");
+    ns.ip_batch(
+        "link add d0 type ifb\nlink set d0 up\naddr add 10.0.0.1/24 dev d0\n\
+         link add d1 type ifb\nlink set d1 up\n",
+    );
     Some(ns)
 }
 
@@ -24,17 +29,88 @@ fn dst(i: usize) -> String {
     format!("{}.{}.{}.0/24", 11 + i / 65536, (i / 256) % 256, i % 256)
 }
 
+fn route(i: usize) -> RouteSpec {
+    let mut r = RouteSpec::new(dst(i).parse().unwrap());
+    r.gateway = Some("10.0.0.254".parse().unwrap());
+    r
+}
+
+/// Adds `route(0..n)` to `ns` through the batch sender alone (no pre-state
+/// dump, no plan); returns how long that took.
+fn add_routes(ns: &testns::TestNetns, n: usize) -> std::time::Duration {
+    let mut ipr = ipr(ns);
+    let mut batch = ipdb::iproute::batch::Batch::new();
+    for i in 0..n {
+        let r = route(i);
+        batch.push(|b| r.request(ipdb::spec::Verb::Add, b)).unwrap();
+    }
+    let start = Instant::now();
+    let out = ipr.send_batch(&mut batch, ipdb::Object::Route, None);
+    let took = start.elapsed();
+    assert!(out.all_done());
+    took
+}
+
+/// Transactions of one change on a database of `n` routes (all through
+/// d0): one route added; the MTU of d1 set (a link with IPv6 link-local
+/// routes only: no IPv4 route to look through); two routes, the second
+/// failing (rolled back and verified against a fresh dump); the MTU of d0
+/// set (every route is a dependent the rollback plan lists).
+fn on_database(n: usize) {
+    let Some(e) = setup("txn-perf-e") else { return };
+    let load = add_routes(&e, n);
+    let start = Instant::now();
+    let db = ipdb::Ipdb::open_in_netns(e.path()).unwrap();
+    let open = start.elapsed();
+    let timed = |f: &dyn Fn(&mut ipdb::txn::Transaction)| {
+        let start = Instant::now();
+        let mut t = db.begin().unwrap();
+        f(&mut t);
+        let out = t.commit();
+        (start.elapsed(), out)
+    };
+    let (one, out) = timed(&|t| {
+        t.add_route(route(n));
+    });
+    out.expect("one route");
+    let (mtu, out) = timed(&|t| {
+        t.link("d1").set_mtu(1400);
+    });
+    out.expect("mtu of d1");
+    let (failed, out) = timed(&|t| {
+        let mut r = route(n + 1);
+        r.gateway = Some("192.0.2.1".parse().unwrap());
+        t.add_route(route(n + 2)).add_route(r);
+    });
+    let e = out.expect_err("unreachable gateway");
+    assert!(e.rolled_back_cleanly(), "{e}");
+    let (mtu0, out) = timed(&|t| {
+        t.link("d0").set_mtu(1400);
+    });
+    out.expect("mtu of d0");
+    println!(
+        "database of {n} routes (loaded {:.1} s, opened {:.1} s): commit of one route {:.2} ms; \
+         MTU of d1 (no IPv4 route) {:.2} ms; two routes, the second failing (rollback + verify) {:.2} ms; \
+         MTU of d0 (every route a dependent) {:.2} ms",
+        load.as_secs_f64(),
+        open.as_secs_f64(),
+        one.as_secs_f64() * 1e3,
+        mtu.as_secs_f64() * 1e3,
+        failed.as_secs_f64() * 1e3,
+        mtu0.as_secs_f64() * 1e3
+    );
+}
+
 fn main() {
     let n: usize = std::env::args()
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(10_000);
+    let db_routes: Option<usize> = std::env::args().nth(2).and_then(|s| s.parse().ok());
     let Some(a) = setup("txn-perf-a") else { return };
     let mut t = Transaction::new();
     for i in 0..n {
-        let mut r = RouteSpec::new(dst(i).parse().unwrap());
-        r.gateway = Some("10.0.0.254".parse().unwrap());
-        t.add_route(r);
+        t.add_route(route(i));
     }
     let mut txns = Txns::new(ipr(&a));
     let start = Instant::now();
@@ -69,9 +145,7 @@ fn main() {
     let Some(c) = setup("txn-perf-c") else { return };
     let mut t = Transaction::new();
     for i in 0..n {
-        let mut r = RouteSpec::new(dst(i).parse().unwrap());
-        r.gateway = Some("10.0.0.254".parse().unwrap());
-        t.add_route(r);
+        t.add_route(route(i));
     }
     t.hook("veto", |_| Err("measure the rollback".into()));
     let mut txns = Txns::new(ipr(&c));
@@ -81,17 +155,7 @@ fn main() {
     assert!(e.rolled_back_cleanly(), "{e}");
     // The batch sender alone (no pre-state dump, no plan).
     let Some(d) = setup("txn-perf-d") else { return };
-    let mut ipr_d = ipr(&d);
-    let mut batch = ipdb::iproute::batch::Batch::new();
-    for i in 0..n {
-        let mut r = RouteSpec::new(dst(i).parse().unwrap());
-        r.gateway = Some("10.0.0.254".parse().unwrap());
-        batch.push(|b| r.request(ipdb::spec::Verb::Add, b)).unwrap();
-    }
-    let start = Instant::now();
-    let out = ipr_d.send_batch(&mut batch, ipdb::Object::Route, None);
-    let raw = start.elapsed();
-    assert!(out.all_done());
+    let raw = add_routes(&d, n);
     println!(
         "{n} routes: IpRoute::send_batch alone {:.3} s",
         raw.as_secs_f64()
@@ -103,4 +167,7 @@ fn main() {
         theirs.as_secs_f64(),
         back.as_secs_f64()
     );
+    if let Some(big) = db_routes {
+        on_database(big);
+    }
 }

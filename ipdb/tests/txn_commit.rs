@@ -413,6 +413,79 @@ fn db_begin_is_a_scope_on_the_database() {
 }
 
 #[test]
+fn database_planning_reads_only_the_routes_the_plan_needs() {
+    let ns = testns::require!("txn-scoped");
+    populate(&ns);
+    // Through d0, with a source address of d1: deleting that address
+    // flushes it although no step touches d0.
+    // A second route to 10.100.2.0/24, at another metric.
+    ns.ip_batch(
+        "route add 10.130.0.0/24 dev d0 src 10.0.1.2\n\
+         route add 10.100.2.0/24 via 10.0.2.253 metric 7\n",
+    );
+    let db = ipdb::Ipdb::open_in_netns(ns.path()).unwrap();
+    let full = ipdb::txn::Snapshot::of_db(&db);
+    let d1 = index_of(&ns, "d1");
+    let dst = |r: &ipdb::records::Route| r.dst.to_string();
+
+    // One route added by gateway: only its prefix is read (none yet).
+    let mut t = ipdb::txn::Transaction::new();
+    t.add_route(route("10.131.0.0/24", "10.0.0.254"));
+    let s = ipdb::txn::Snapshot::of_db_for(&db, &t);
+    assert!(
+        s.routes.is_empty(),
+        "{:?}",
+        s.routes.iter().map(dst).collect::<Vec<_>>()
+    );
+    assert_eq!(s.links.len(), full.links.len());
+    assert_eq!(s.addresses.len(), full.addresses.len());
+    // A route deleted without a metric: every route to that prefix.
+    let mut t = ipdb::txn::Transaction::new();
+    t.remove_route(RouteSpec::new("10.100.2.0/24".parse().unwrap()));
+    t.add_route(route("10.100.1.0/24", "10.0.1.254"));
+    let s = ipdb::txn::Snapshot::of_db_for(&db, &t);
+    let mut got: Vec<String> = s
+        .routes
+        .iter()
+        .map(|r| format!("{} {} {:?}", r.table, dst(r), r.priority))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "254 10.100.1.0/24 None",
+            "254 10.100.2.0/24 None",
+            "254 10.100.2.0/24 Some(7)"
+        ]
+    );
+
+    // An address of d1 deleted: every route through d1, and the route
+    // through d0 that uses the address; none of d2's.
+    let mut t = ipdb::txn::Transaction::new();
+    t.link("d1").del_ip("10.0.1.2/24".parse().unwrap());
+    let s = ipdb::txn::Snapshot::of_db_for(&db, &t);
+    for r in full.routes_via(d1) {
+        assert!(s.routes.contains(r), "missing {r:?}");
+    }
+    assert!(s.routes.iter().any(|r| dst(r) == "10.130.0.0/24"));
+    assert!(!s.routes.iter().any(|r| dst(r) == "10.100.2.0/24"));
+    assert!(s.routes.len() < full.routes.len());
+    // And the rollback puts that route back.
+    let before = ip_state(&ns);
+    let mut txns = db.transactions().unwrap();
+    let e = txns
+        .with(|t| -> Result<(), ipdb::txn::CommitError> {
+            t.link("d1").del_ip("10.0.1.2/24".parse().unwrap());
+            t.add_route(route("10.222.0.0/24", "192.0.2.1"));
+            Ok(())
+        })
+        .unwrap_err();
+    assert_eq!(e.errno(), Some(libc::ENETUNREACH), "{e}");
+    assert!(e.rolled_back_cleanly(), "{e}");
+    txn_common::assert_state(&ns, &before);
+}
+
+#[test]
 fn create_with_reuse_takes_the_existing_link() {
     let ns = testns::require!("txn-reuse");
     populate(&ns);

@@ -319,15 +319,36 @@ fn inject(g: &mut Lcg, t: &mut Transaction) -> &'static str {
     }
 }
 
+/// The fixture of the random trials: `populate`, and a bridge with a
+/// port, for removals the rollback recreates.
+fn random_fixture(ns: &testns::TestNetns) {
+    populate(ns);
+    ns.ip_batch("link add br9 type bridge\nlink set d3 master br9\n");
+    txn_common::settle(ns);
+}
+
 #[test]
 fn random_transactions_with_one_failure_leave_no_trace() {
     let ns = testns::require!("txn-rb-random");
-    populate(&ns);
-    // A bridge with a port, for removals the rollback recreates.
-    ns.ip_batch("link add br9 type bridge\nlink set d3 master br9\n");
-    txn_common::settle(&ns);
-    let before = ip_state(&ns);
-    let mut txns = Txns::new(ipr(&ns));
+    random_fixture(&ns);
+    random_trials(&ns, &mut Txns::new(ipr(&ns)));
+}
+
+/// The same trials planned against the database's view, which reads only
+/// the routes a transaction needs (`Snapshot::of_db_for`): the rollback
+/// must still find every route the kernel flushes.
+#[test]
+fn random_transactions_planned_against_the_database_leave_no_trace() {
+    let ns = testns::require!("txn-rb-random-db");
+    random_fixture(&ns);
+    let db = ipdb::Ipdb::open_in_netns(ns.path()).unwrap();
+    random_trials(&ns, &mut db.transactions_with(ipr(&ns)));
+}
+
+/// Commits random transactions with one failure each (`IPDB_TXN_SEED`
+/// picks them) and checks that each leaves the namespace as it was.
+fn random_trials(ns: &testns::TestNetns, txns: &mut Txns<'_>) {
+    let before = ip_state(ns);
     let seed = std::env::var("IPDB_TXN_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -357,7 +378,7 @@ fn random_transactions_with_one_failure_leave_no_trace() {
             e.rolled_back_cleanly(),
             "trial {trial} (seed {seed}, {injected}): {e}\n{summary}"
         );
-        let after = ip_state(&ns);
+        let after = ip_state(ns);
         assert!(
             after == before,
             "trial {trial} (seed {seed}, {injected}): {e}\nstate differs:\n{}\n{summary}",

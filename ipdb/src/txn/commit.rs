@@ -771,7 +771,7 @@ fn restore_route_order(
     use super::snapshot::RouteKey;
     let touched = |r: &crate::records::Route| {
         plan.touched
-            .links
+            .routes_via
             .iter()
             .any(|&i| super::snapshot::uses_link(r, i))
     };

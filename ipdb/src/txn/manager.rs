@@ -39,8 +39,10 @@ pub enum Mode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TxnId(pub u64);
 
-/// Reads the state a commit is planned against.
-pub type Source<'a> = Box<dyn FnMut(&mut IpRoute) -> Result<Snapshot, Error> + Send + 'a>;
+/// Reads the state a transaction is planned (and reviewed) against: all
+/// of it, or the part the transaction needs ([`Snapshot::of_db_for`]).
+pub type Source<'a> =
+    Box<dyn FnMut(&mut IpRoute, &Transaction) -> Result<Snapshot, Error> + Send + 'a>;
 
 /// Open transactions and how they are committed.
 pub struct Txns<'a> {
@@ -73,7 +75,7 @@ impl Txns<'static> {
     /// Transactions sent through `ipr`, planned against fresh dumps of its
     /// namespace.
     pub fn new(ipr: IpRoute) -> Txns<'static> {
-        Txns::with_source(ipr, Box::new(Snapshot::read))
+        Txns::with_source(ipr, Box::new(|ipr, _| Snapshot::read(ipr)))
     }
 }
 
@@ -169,17 +171,18 @@ impl<'a> Txns<'a> {
 
     /// What transaction `id` would change, against the current state.
     pub fn review(&mut self, id: TxnId) -> Result<Review, CommitError> {
-        if !self.open.contains_key(&id) {
-            return Err(no_txn("no open transaction with that id"));
-        }
-        let pre = (self.source)(&mut self.ipr)
+        let t = self
+            .open
+            .get(&id)
+            .ok_or_else(|| no_txn("no open transaction with that id"))?;
+        let pre = (self.source)(&mut self.ipr, t)
             .map_err(|e| CommitError::before_sending(Cause::Read(e)))?;
-        Ok(Review::of(&self.open[&id], &pre))
+        Ok(Review::of(t, &pre))
     }
 
     /// What `t` (a transaction outside the registry) would change.
     fn review_txn(&mut self, t: &Transaction) -> Result<Review, CommitError> {
-        let pre = (self.source)(&mut self.ipr)
+        let pre = (self.source)(&mut self.ipr, t)
             .map_err(|e| CommitError::before_sending(Cause::Read(e)))?;
         Ok(Review::of(t, &pre))
     }
@@ -202,7 +205,7 @@ impl<'a> Txns<'a> {
 
     /// Commits a transaction built outside the registry.
     pub fn commit_txn(&mut self, mut t: Transaction) -> Result<Report, CommitError> {
-        let pre = (self.source)(&mut self.ipr)
+        let pre = (self.source)(&mut self.ipr, &t)
             .map_err(|e| CommitError::before_sending(Cause::Read(e)))?;
         if self.mode == Mode::Snapshot {
             let plan = super::plan::plan(&t, &pre)
@@ -256,7 +259,7 @@ impl<'a> Txns<'a> {
             .open
             .remove(&id)
             .ok_or_else(|| no_txn("no open transaction with that id"))?;
-        let pre = (self.source)(&mut self.ipr)
+        let pre = (self.source)(&mut self.ipr, &t)
             .map_err(|e| CommitError::before_sending(Cause::Read(e)))?;
         let reopen = match self.ipr.netns_path() {
             Some(p) => IpRoute::open_in_netns(p),

@@ -13,8 +13,9 @@
 //! - [`Ipdb::begin`](crate::Ipdb::begin) is IPDB's `ipdb.begin()`: a
 //!   [`Scope`] on a new transaction planned against the database's view,
 //!   sent by [`Scope::commit`], dropped (nothing sent) otherwise.
-//! - A commit reads the state before (a [`Snapshot`]: a fresh dump, or the
-//!   database's view), plans the steps in dependency order with their
+//! - A commit reads the state before (a [`Snapshot`]: a fresh dump, or of
+//!   the database's view the part the plan needs, see
+//!   [`Snapshot::of_db_for`]), plans the steps in dependency order with their
 //!   inverses, sends each phase as one pipelined batch
 //!   ([`IpRoute::send_batch`](crate::IpRoute::send_batch)), runs the hooks,
 //!   and on any failure undoes every applied step and checks the result.
@@ -41,9 +42,11 @@
 //! and by name when the transaction creates them; a link recreated by the
 //! rollback gets a new index from the kernel, and every later inverse is
 //! remapped to it. Finally the state is dumped again and every touched
-//! object (links, their addresses, routes by key or through touched links,
-//! neighbours, rules) compared with the state before, leaving out counters
-//! and ages. Whatever could not be restored — an inverse the kernel
+//! object (links, their addresses, routes by key or through links whose
+//! routes a step may flush, neighbours, rules) compared with the state
+//! before, leaving out counters, ages, and the dead/link-down marks of
+//! next hops (they follow the links' state, compared as links); IPv6
+//! addresses compare as a set, rules in priority order. Whatever could not be restored — an inverse the kernel
 //! refused, an object that has no spec to recreate it, a difference found
 //! by the comparison — is listed in [`CommitError::rollback`] with its
 //! reason, beside the original error, which is never replaced.

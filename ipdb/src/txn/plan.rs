@@ -402,6 +402,18 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// Touches a link that a step changes in a way that may make the
+    /// kernel flush routes through it (set, enslaved, removed, an address
+    /// deleted): its routes are then compared after a rollback too. Links
+    /// a route or neighbour step only names are not: those steps change
+    /// their own object alone.
+    fn touch_link_routes(&mut self, r: &LinkRef) {
+        self.touch_link(r);
+        if let Some(i) = self.pre_index(r) {
+            self.plan.touched.routes_via.insert(i);
+        }
+    }
+
     fn step(&mut self, phase: Phase, action: Action, inverse: Vec<Action>) -> &mut Step {
         self.plan.steps.push(Step {
             phase,
@@ -441,7 +453,7 @@ impl<'a> Planner<'a> {
                 rename,
                 settings,
             } => {
-                self.touch_link(link);
+                self.touch_link_routes(link);
                 let link = self.stable(link);
                 let old = self.pre_index(&link).and_then(|i| self.pre.link(i));
                 let inverse = match old {
@@ -483,7 +495,7 @@ impl<'a> Planner<'a> {
                 Ok(())
             }
             Change::Master { link, master } => {
-                self.touch_link(link);
+                self.touch_link_routes(link);
                 let link = self.stable(link);
                 let master = master.as_ref().map(|m| self.stable(m));
                 let old = self.pre_index(&link).and_then(|i| self.pre.link(i));
@@ -511,7 +523,7 @@ impl<'a> Planner<'a> {
                 Ok(())
             }
             Change::Remove { link } => {
-                self.touch_link(link);
+                self.touch_link_routes(link);
                 let link = self.stable(link);
                 let old = self
                     .pre_index(&link)
@@ -528,7 +540,9 @@ impl<'a> Planner<'a> {
                             || (old.kind.as_deref() == Some("veth") && l.link == Some(old.index))
                     });
                     for &i in &deps.links {
-                        self.plan.touched.links.insert(self.pre.links[i].index);
+                        let index = self.pre.links[i].index;
+                        self.plan.touched.links.insert(index);
+                        self.plan.touched.routes_via.insert(index);
                     }
                     match restore::link_spec(old) {
                         Ok(spec) => {
@@ -585,7 +599,13 @@ impl<'a> Planner<'a> {
                 Ok(())
             }
             Change::Address { link, add, spec } => {
-                self.touch_link(link);
+                // Adding an address flushes nothing of the state before;
+                // deleting one flushes the routes using it.
+                if *add {
+                    self.touch_link(link);
+                } else {
+                    self.touch_link_routes(link);
+                }
                 let dev = self.stable(link);
                 let index = self.pre_index(&dev);
                 if let Some(i) = index {
@@ -966,9 +986,20 @@ fn positions<T>(v: &[T], f: impl Fn(&T) -> bool) -> Vec<usize> {
 /// Plans `t` against the state `pre`: steps in phase order (the program's
 /// order within a phase).
 pub(crate) fn plan(t: &Transaction, pre: &Snapshot) -> Result<Plan, Error> {
+    // Routes by key are for route steps; a million-route state without
+    // them need not index its routes.
+    let routes = if t
+        .changes
+        .iter()
+        .any(|c| matches!(c, Change::Route { .. } | Change::Nexthops { .. }))
+    {
+        pre.route_index()
+    } else {
+        HashMap::new()
+    };
     let mut p = Planner {
         pre,
-        routes: pre.route_index(),
+        routes,
         plan: Plan {
             steps: Vec::with_capacity(t.changes.len()),
             touched: Touched::default(),
@@ -991,10 +1022,19 @@ pub(crate) fn plan(t: &Transaction, pre: &Snapshot) -> Result<Plan, Error> {
     for b in buckets {
         plan.steps.extend(b);
     }
+    // The dependents are compared after a rollback: by key (with the
+    // IPv6 routes that share it, whose order the rollback may redo),
+    // except IPv4 routes through a link whose routes are compared anyway.
+    let touched = &mut plan.touched;
     for s in &plan.steps {
         if let Some(d) = &s.dependents {
             for &i in &d.routes {
-                plan.touched.routes.insert(RouteKey::of(&pre.routes[i]));
+                let r = &pre.routes[i];
+                let covered =
+                    r.family == AF_INET && touched.routes_via.iter().any(|&l| uses_link(r, l));
+                if !covered {
+                    touched.routes.insert(RouteKey::of(r));
+                }
             }
         }
     }

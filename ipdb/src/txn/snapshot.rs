@@ -117,6 +117,10 @@ pub struct Touched {
     pub links: HashSet<u32>,
     /// Link names (links created by the transaction have no index before).
     pub link_names: HashSet<String>,
+    /// Links (of the state before) a step may make the kernel flush
+    /// routes of: every route through them is compared. A subset of
+    /// `links`.
+    pub routes_via: HashSet<u32>,
     /// Interface addresses `(index, address)`.
     pub addresses: HashSet<(u32, IpAddress)>,
     /// Route keys.
@@ -159,6 +163,22 @@ fn normal_link(l: &Link) -> Object {
     })
 }
 
+/// A route with the flags that follow its links' state left out: the
+/// kernel marks hops dead or link-down as links go down and clears the
+/// marks as they come up, without a notification, so a database's copy
+/// may keep a mark the kernel has dropped; the links' own state is
+/// compared as links.
+fn normal_route(r: &Route) -> Object {
+    use crate::uapi::{RTNH_F_DEAD, RTNH_F_LINKDOWN};
+    let marks = RTNH_F_DEAD | RTNH_F_LINKDOWN;
+    let mut r = r.clone();
+    r.flags &= !u32::from(marks);
+    for h in &mut r.multipath {
+        h.flags &= !marks;
+    }
+    Object::Route(r)
+}
+
 impl Touched {
     fn has_link(&self, l: &Link) -> bool {
         self.links.contains(&l.index) || self.link_names.contains(&l.name)
@@ -166,7 +186,7 @@ impl Touched {
 
     fn has_route(&self, r: &Route) -> bool {
         self.routes.contains(&RouteKey::of(r))
-            || self.links.iter().any(|&i| uses_link(r, i))
+            || self.routes_via.iter().any(|&i| uses_link(r, i))
             || r.prefsrc
                 .is_some_and(|p| self.addresses.iter().any(|(_, a)| *a == p))
     }
@@ -194,11 +214,24 @@ impl Touched {
         compare("link", &links(before), &links(after), &mut out);
         let addrs = |s: &Snapshot| -> Vec<Object> {
             // The kernel's order counts within a link and family: IPv4
-            // primaries, then secondaries, each in the order added. A
-            // source that appends (the database) keeps that order once
-            // secondaries are put last; between links any order goes.
+            // primaries, then secondaries, each in the order added (which
+            // is primary says which source the kernel picks). A source
+            // that appends (the database) keeps that order once
+            // secondaries are put last. IPv6 addresses are a set: the
+            // kernel lists them by scope, newest first, an order the
+            // database cannot know for addresses it did not see added
+            // (nor does it choose a source address). Between links any
+            // order goes.
             let mut v: Vec<&Address> = s.addresses.iter().filter(|a| self.has_address(a)).collect();
-            v.sort_by_key(|a| (a.index, a.family, a.flags & crate::uapi::IFA_F_SECONDARY));
+            v.sort_by_key(|a| {
+                let v6 = (a.family == crate::uapi::AF_INET6).then_some(a.local);
+                (
+                    a.index,
+                    a.family,
+                    a.flags & crate::uapi::IFA_F_SECONDARY,
+                    v6,
+                )
+            });
             v.into_iter().map(|a| Object::Address(a.clone())).collect()
         };
         compare("address", &addrs(before), &addrs(after), &mut out);
@@ -218,7 +251,7 @@ impl Touched {
                     format!("{:?}{:?}", r.gateway, r.multipath),
                 )
             });
-            v.into_iter().map(|r| Object::Route(r.clone())).collect()
+            v.into_iter().map(normal_route).collect()
         };
         compare("route", &routes(before), &routes(after), &mut out);
         let neigh = |s: &Snapshot| -> Vec<Object> {
@@ -234,8 +267,13 @@ impl Touched {
         };
         compare("neighbour", &neigh(before), &neigh(after), &mut out);
         if self.rules {
+            // The kernel keeps each family's rules by priority, in the
+            // order added within one priority (the order they are tried
+            // in); the database appends: a stable sort makes both that.
             let rules = |s: &Snapshot| -> Vec<Object> {
-                s.rules.iter().map(|r| Object::Rule(r.clone())).collect()
+                let mut v: Vec<&crate::records::Rule> = s.rules.iter().collect();
+                v.sort_by_key(|r| (r.family, r.priority));
+                v.into_iter().map(|r| Object::Rule(r.clone())).collect()
             };
             compare("rule", &rules(before), &rules(after), &mut out);
         }
