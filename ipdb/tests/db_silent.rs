@@ -5,6 +5,7 @@ mod db_common;
 
 use db_common::{settle, until};
 use ipdb::Ipdb;
+use ipdb_core::wire::uapi::{AF_INET, AF_INET6};
 
 fn net(s: &str) -> ipdb::ip::IpNetwork {
     s.parse().unwrap()
@@ -165,4 +166,101 @@ fn ipv6_multipath_merges_and_partial_deletes() {
     settle(&db, &ns, &[], 10);
     ns.ip(&["link", "set", "ua", "down"]);
     settle(&db, &ns, &[], 10);
+}
+
+/// A link set up again while it has no carrier (its veth peer is down)
+/// changes no flag of its own that an event would show, yet the kernel
+/// clears the dead mark of its multipath hops: the database re-reads.
+#[test]
+fn admin_up_without_carrier_revives_hops() {
+    let ns = testns::require!("db-upnocarrier");
+    setup(&ns);
+    let db = Ipdb::open_in_netns(ns.path()).unwrap();
+    ns.ip(&["link", "set", "sb", "down"]);
+    settle(&db, &ns, &[], 10);
+    ns.ip(&["link", "set", "sa", "down"]);
+    settle(&db, &ns, &[], 10);
+    let flags = |db: &Ipdb| {
+        db.route(254, &net("172.23.0.0/16"))
+            .map(|r| r.multipath.iter().map(|h| h.flags).collect::<Vec<_>>())
+    };
+    let down = flags(&db);
+    ns.ip(&["link", "set", "sa", "up"]);
+    settle(&db, &ns, &[], 10);
+    assert_ne!(flags(&db), down, "the dead mark should be gone");
+}
+
+/// Rules appear where the kernel lists them (by priority within a
+/// family), whatever order they were added in.
+#[test]
+fn rules_keep_the_kernels_order() {
+    let ns = testns::require!("db-ruleorder");
+    let db = Ipdb::open_in_netns(ns.path()).unwrap();
+    for (pref, table) in [
+        ("3000", "30"),
+        ("1000", "10"),
+        ("2000", "20"),
+        ("1000", "11"),
+    ] {
+        ns.ip(&["rule", "add", "pref", pref, "table", table]);
+    }
+    ns.ip(&["-6", "rule", "add", "pref", "1500", "table", "15"]);
+    let kernel = |ns: &testns::TestNetns| {
+        let mut ipr = ipdb::IpRoute::open_in_netns(ns.path()).unwrap();
+        ipr.rules().unwrap()
+    };
+    until(&db, "five rules", |s| {
+        s.rules()
+            .iter()
+            .filter(|r| r.priority % 500 == 0 && r.priority > 0 && r.priority < 32766)
+            .count()
+            == 5
+    });
+    let show = |v: &[ipdb::records::Rule]| {
+        v.iter()
+            .map(|r| (r.family, r.priority, r.table))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(show(&db.rules()), show(&kernel(&ns)));
+}
+
+/// Addresses added one by one appear in each link's list where the kernel
+/// lists them (IPv6 newest first within a scope, IPv4 secondaries after
+/// the primaries), not in the order they came.
+#[test]
+fn addresses_keep_the_kernels_order() {
+    let ns = testns::require!("db-addrorder");
+    ns.ip_batch("link add sa type veth peer name sb\nlink set sa up\n");
+    let db = Ipdb::open_in_netns(ns.path()).unwrap();
+    ns.ip_batch(
+        "addr add 2001:db8:1::1/64 dev sa nodad
+addr add fe80::99/64 dev sa nodad
+addr add 2001:db8:2::1/64 dev sa nodad
+addr add 10.0.0.1/24 dev sa
+addr add 10.0.0.2/24 dev sa
+addr add 10.9.0.1/24 dev sa scope link
+addr add 10.8.0.1/24 dev sa
+",
+    );
+    let sa = db.link_by_name("sa").unwrap().index;
+    let mut ipr = ipdb::IpRoute::open_in_netns(ns.path()).unwrap();
+    let text = |v: Vec<&ipdb::records::Address>, family: u8| {
+        v.into_iter()
+            .filter(|a| a.family == family && a.index == sa)
+            .map(|a| format!("{:?}/{}", a.local.or(a.address), a.prefixlen))
+            .collect::<Vec<_>>()
+    };
+    until(&db, "seven addresses on sa", |s| {
+        s.addresses_of(sa).len() >= 7
+    });
+    settle(&db, &ns, &[], 10);
+    let kernel = ipr.addresses().unwrap();
+    for family in [AF_INET, AF_INET6] {
+        let ours: Vec<ipdb::records::Address> = db.read(|s| s.addresses_of(sa).to_vec());
+        assert_eq!(
+            text(ours.iter().collect(), family),
+            text(kernel.iter().collect(), family),
+            "family {family}"
+        );
+    }
 }

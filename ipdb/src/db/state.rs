@@ -4,7 +4,7 @@
 
 use hashbrown::HashMap;
 use ipdb_core::ip::IpAddress;
-use ipdb_core::wire::uapi::{AF_BRIDGE, AF_INET, AF_INET6, IFF_LOWER_UP};
+use ipdb_core::wire::uapi::{AF_BRIDGE, AF_INET, AF_INET6, IFA_F_SECONDARY, IFF_LOWER_UP};
 use ipdb_core::wire::HwAddr;
 
 use ipdb_core::wire::uapi::RTM_NEWROUTE;
@@ -129,6 +129,30 @@ pub struct Addresses {
     len: usize,
 }
 
+/// Where the kernel puts a new address among its link's others (of the
+/// same family; the two families are listed apart). IPv6: before the first
+/// of the same or a narrower scope, so the newest of a scope comes first.
+/// IPv4: a primary after the last primary of the same or a narrower scope,
+/// a secondary at the end.
+fn kernel_place_of(v: &[Address], a: &Address) -> usize {
+    let family = |x: &&Address| x.family == a.family;
+    let primary = |x: &Address| x.flags & IFA_F_SECONDARY == 0;
+    match a.family {
+        AF_INET6 => v
+            .iter()
+            .position(|x| family(&x) && x.scope >= a.scope)
+            .unwrap_or(v.len()),
+        AF_INET if primary(a) => match v
+            .iter()
+            .rposition(|x| family(&x) && primary(x) && x.scope >= a.scope)
+        {
+            Some(i) => i + 1,
+            None => v.iter().position(|x| family(&x)).unwrap_or(v.len()),
+        },
+        _ => v.len(),
+    }
+}
+
 impl Addresses {
     /// The addresses of link `index`, in the order they came.
     pub fn of_link(&self, index: u32) -> &[Address] {
@@ -149,12 +173,20 @@ impl Addresses {
         self.of_link(a.index).iter().find(|x| same_address(x, a))
     }
 
-    fn upsert(&mut self, a: Address) -> Option<Address> {
+    /// Adds `a` or updates the same address in place. A new address goes
+    /// where the kernel lists it when `kernel_place` (an event), at the end
+    /// otherwise (a dump, which arrives in the kernel's order).
+    fn upsert(&mut self, a: Address, kernel_place: bool) -> Option<Address> {
         let v = self.by_link.entry(a.index).or_default();
         match v.iter_mut().find(|x| same_address(x, &a)) {
             Some(x) => Some(core::mem::replace(x, a)),
             None => {
-                v.push(a);
+                let at = if kernel_place {
+                    kernel_place_of(v, &a)
+                } else {
+                    v.len()
+                };
+                v.insert(at, a);
                 self.len += 1;
                 None
             }
@@ -382,7 +414,7 @@ impl State {
                 self.links.upsert(l);
             }
             Object::Address(a) => {
-                self.addresses.upsert(a);
+                self.addresses.upsert(a, false);
             }
             // Routes come in through `load_message`, as bytes.
             Object::Route(_) => {}
@@ -390,9 +422,7 @@ impl State {
                 self.neigh_map(&n).insert(NeighbourKey::of(&n), n);
             }
             Object::Rule(r) => {
-                if !self.rules.contains(&r) {
-                    self.rules.push(r);
-                }
+                self.insert_rule(r);
             }
             Object::Nexthop(n) => {
                 self.nexthops.insert(n.id, n);
@@ -436,11 +466,14 @@ impl State {
                     fx.redump |= Parts::LINKS;
                 }
                 if let Some(o) = &old {
+                    let was_lower = o.flags & IFF_LOWER_UP != 0;
                     if o.is_up() && !up {
                         self.link_went_down(index, out, fx);
-                    } else if (o.flags & IFF_LOWER_UP != 0) != lower && self.any_route_uses(index) {
-                        // Carrier changes flag the link's routes
-                        // (RTNH_F_LINKDOWN) without an event.
+                    } else if (up != o.is_up() || lower != was_lower) && self.any_route_uses(index)
+                    {
+                        // Admin up clears the dead mark of the link's hops
+                        // (RTNH_F_DEAD), carrier changes set or clear
+                        // RTNH_F_LINKDOWN: both without an event.
                         fx.redump |= Parts::ROUTES4 | Parts::ROUTES6;
                     }
                 }
@@ -450,7 +483,7 @@ impl State {
                 // Joining the address's multicast groups shows in the FDB.
                 fx.redump |= Parts::FDB;
                 self.addresses
-                    .upsert(a.clone())
+                    .upsert(a.clone(), true)
                     .map(Object::Address)
                     .into_iter()
                     .collect()
@@ -480,10 +513,9 @@ impl State {
                 .into_iter()
                 .collect(),
             Object::Rule(r) => {
-                if self.rules.contains(r) {
+                if !self.insert_rule(r.clone()) {
                     return;
                 }
-                self.rules.push(r.clone());
                 Vec::new()
             }
             Object::Nexthop(n) => self
@@ -582,6 +614,26 @@ impl State {
         gone.extend(self.routes6.remove_where(&pred));
         fx.inferred += gone.len() as u64;
         out.extend(gone.into_iter().map(|r| Event::del(Object::Route(r))));
+    }
+
+    /// Adds a rule where the kernel lists it: after the rules of its
+    /// family with the same or a lower priority. Returns `false` (adding
+    /// nothing) when the rule is already there.
+    fn insert_rule(&mut self, r: Rule) -> bool {
+        if self.rules.contains(&r) {
+            return false;
+        }
+        let same = |x: &Rule| x.family == r.family;
+        let at = match self
+            .rules
+            .iter()
+            .rposition(|x| same(x) && x.priority <= r.priority)
+        {
+            Some(i) => i + 1,
+            None => self.rules.iter().position(same).unwrap_or(self.rules.len()),
+        };
+        self.rules.insert(at, r);
+        true
     }
 
     /// Admin down: the kernel flushes the routes that can only leave
