@@ -868,7 +868,7 @@ typedef struct ipdb_event {
 /**
  * A callback: gets each event and the `userdata` given at registration.
  * It must not unwind (C++ exceptions, `longjmp` out) and must not call
- * `ipdb_db_close` on its database.
+ * `ipdb_db_close` or `ipdb_txn_*` on its database.
  */
 typedef void (*ipdb_event_cb)(const struct ipdb_event *event, void *userdata);
 
@@ -1351,14 +1351,17 @@ int ipdb_db_route_lookup(const struct ipdb_db *db,
  * Which thread calls it: with the monitor thread (the default), the
  * database's callback thread, one event at a time, in order; with
  * `IPDB_OPEN_NO_THREAD`, the thread calling `ipdb_db_process`, inside
- * that call. Several callbacks get each event in registration order.
+ * that call (or inside `ipdb_txn_review`/`ipdb_txn_commit`, which first
+ * apply the events already queued). Several callbacks get each event in registration order.
  * `userdata` is passed through untouched: the caller keeps what it points
  * to alive (and safe to use from the calling thread) until
  * `ipdb_db_unregister_callback` returns or the database is closed. The
  * event is borrowed for the call only.
  *
  * A callback may call any `ipdb_db_*` function on its database except
- * `ipdb_db_close`; it must not unwind into the library.
+ * `ipdb_db_close`, and no `ipdb_txn_*` function on it (with
+ * `IPDB_OPEN_NO_THREAD` that would wait for itself); it must not unwind
+ * into the library.
  *
  * - `out_id`: receives the id for `ipdb_db_unregister_callback`.
  *

@@ -6,7 +6,7 @@
 
 use std::ffi::{c_char, c_int};
 use std::os::unix::ffi::OsStrExt;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use ipdb::ip::IpAddress;
 use ipdb::txn::Txns;
@@ -34,7 +34,8 @@ pub const IPDB_OPEN_NO_THREAD: u32 = 1;
 #[cfg_attr(all(), repr(C))]
 pub struct ipdb_db {
     tag: u32,
-    pub(crate) db: Ipdb,
+    /// Shared with the transaction manager, which plans against it.
+    pub(crate) db: Arc<Ipdb>,
     /// Made on the first `ipdb_txn_begin`: it opens its own socket.
     pub(crate) txns: Mutex<Option<Txns<'static>>>,
     pub(crate) callbacks: CallbackIds,
@@ -98,7 +99,7 @@ pub unsafe extern "C" fn ipdb_db_open(
         let db = opts.open()?;
         out.write_box(ipdb_db {
             tag: ipdb_db::TAG,
-            db,
+            db: Arc::new(db),
             txns: Mutex::new(None),
             callbacks: CallbackIds::default(),
         });

@@ -5,9 +5,16 @@
 //! The transactions of an `ipdb_db` share one manager with its own netlink
 //! socket on the database's namespace, opened by the first
 //! `ipdb_txn_begin`; calls on it are serialised by a lock, so a commit on
-//! one thread makes other transaction calls wait. Each commit plans
-//! against a fresh dump of the namespace (the kernel's word, not the
-//! database's view, which may lag by the events not yet applied).
+//! one thread makes other transaction calls wait. Reviews and commits plan
+//! against the database's view, reading only the part the transaction
+//! needs (a commit on a namespace of a million routes does not dump them),
+//! after applying the events already queued (the kernel queues the
+//! notifications of a change before it acks it, so the view includes every
+//! earlier commit). Without a monitor thread (`IPDB_OPEN_NO_THREAD`) that
+//! is what `ipdb_db_process` does, callbacks included: they may then run
+//! inside `ipdb_txn_review`/`ipdb_txn_commit`, and must not call
+//! `ipdb_txn_*` themselves. The rollback after a failure still verifies
+//! against a fresh dump: that is the kernel's word.
 
 use std::ffi::{c_char, c_int, c_void};
 use std::fmt::Write as _;
@@ -16,7 +23,7 @@ use std::sync::MutexGuard;
 use ipdb::ip::IpInterface;
 use ipdb::spec::{RouteSpec, Verb};
 use ipdb::txn::{Cause, Change, CommitError, LinkRef, Review, Transaction, TxnId, Txns};
-use ipdb::IpRoute;
+use ipdb::{IpRoute, Ipdb};
 
 use crate::boundary::{guard, input, input_str, Failure, Out, Outcome, TextOut};
 use crate::db::{db_handle, ipdb_db};
@@ -59,7 +66,7 @@ pub(crate) fn manager<'a>(
             Some(p) => IpRoute::open_in_netns(p)?,
             None => IpRoute::open()?,
         };
-        *g = Some(Txns::new(ipr));
+        *g = Some(Ipdb::shared_transactions_with(db.db.clone(), ipr));
     }
     Ok(g)
 }

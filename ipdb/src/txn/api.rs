@@ -3,6 +3,8 @@
 //! transaction's plan needs.
 
 use std::collections::HashSet;
+use std::ops::Deref;
+use std::sync::Arc;
 
 use ipdb_core::ip::{IpAddress, IpNetwork};
 use ipdb_core::wire::route::{RtHeader, ROUTE_MESSAGES};
@@ -236,17 +238,32 @@ impl Ipdb {
     /// applied: the kernel queues the notifications of a change before it
     /// acks the change, so the view then includes every earlier commit.
     pub fn transactions_with(&self, ipr: IpRoute) -> Txns<'_> {
-        Txns::with_source(
-            ipr,
-            Box::new(move |_, t| {
-                // `process` reads a bounded number of datagrams per call.
-                for _ in 0..10_000 {
-                    if self.process()? == 0 {
-                        break;
-                    }
-                }
-                Ok(Snapshot::of_db_for(self, t))
-            }),
-        )
+        planned_on(self, ipr)
     }
+
+    /// [`Ipdb::transactions_with`] for a database shared through an
+    /// [`Arc`] (as the C ABI's handle holds it): the transactions keep
+    /// the database alive and borrow nothing.
+    pub fn shared_transactions_with(db: Arc<Ipdb>, ipr: IpRoute) -> Txns<'static> {
+        planned_on(db, ipr)
+    }
+}
+
+/// Transactions sent through `ipr`, planned against `db`'s view.
+fn planned_on<'a, D>(db: D, ipr: IpRoute) -> Txns<'a>
+where
+    D: Deref<Target = Ipdb> + Send + 'a,
+{
+    Txns::with_source(
+        ipr,
+        Box::new(move |_, t| {
+            // `process` reads a bounded number of datagrams per call.
+            for _ in 0..10_000 {
+                if db.process()? == 0 {
+                    break;
+                }
+            }
+            Ok(Snapshot::of_db_for(&db, t))
+        }),
+    )
 }
