@@ -11,11 +11,11 @@
 //! Both sides of a case run in one process, interleaved: each pair times a
 //! batch of 1024 calls of one side, then of the other (the order
 //! alternating, since the second finds caches and predictors warmed), so
-//! both see the same machine load. For every case the bench prints a
-//! `paired:` line: the medians, over 301 pairs, of each side's time per
-//! call and of the per-pair difference (the C ABI's extra cost). The
-//! criterion groups that follow time the same pairs, each side counting
-//! only its own batch. Run with
+//! both see the same machine load. Each case is a criterion group timing
+//! such pairs (each side counting only its own batch), then a `paired:`
+//! line: the medians, over 301 pairs, of each side's time per call and of
+//! the per-pair difference (the C ABI's extra cost), and the fastest batch
+//! of each side. BENCHMARKS.md quotes the `paired:` lines. Run with
 //! `cargo bench -p ipdb-benches --bench ffi_overhead`.
 //!
 //! `ffi_overhead/route_lookup_v4`: the database's longest-prefix match in
