@@ -363,6 +363,10 @@ pub struct RouteTables<K: PrefixBits> {
     /// How many routes use each link (output interface or a hop), so
     /// that "does anything go through this link" needs no scan.
     by_link: HashMap<u32, u32>,
+    /// A load's run of routes through one link, not yet in `by_link`: a
+    /// dump brings long runs through the same link, counted with one
+    /// probe per run instead of one per route.
+    loaded_run: Option<(u32, u32)>,
     len: usize,
 }
 
@@ -371,6 +375,7 @@ impl<K: PrefixBits> Default for RouteTables<K> {
         RouteTables {
             tables: HashMap::new(),
             by_link: HashMap::new(),
+            loaded_run: None,
             len: 0,
         }
     }
@@ -476,16 +481,30 @@ impl<K: RouteKey> RouteTables<K> {
         t.routes += 1;
         self.len += 1;
         if let Some(oif) = keys.oif {
-            self.count_link(oif, true);
+            self.count_loaded(oif);
         }
         for hop in keys.multipath.iter().flat_map(|mp| mp.iter()).flatten() {
-            self.count_link(hop.ifindex as u32, true);
+            self.count_loaded(hop.ifindex as u32);
         }
         true
     }
 
+    fn count_loaded(&mut self, l: u32) {
+        match &mut self.loaded_run {
+            Some((link, n)) if *link == l => *n += 1,
+            run => {
+                if let Some((link, n)) = run.replace((l, 1)) {
+                    *self.by_link.entry(link).or_default() += n;
+                }
+            }
+        }
+    }
+
     /// Indexes the rest of what [`RouteTables::load_message`] stored.
     pub fn finish_load(&mut self) {
+        if let Some((link, n)) = self.loaded_run.take() {
+            *self.by_link.entry(link).or_default() += n;
+        }
         let mut dups: Vec<(u32, u32)> = Vec::new();
         for (id, t) in self.tables.iter_mut() {
             for len in 0..t.pending.len() {
