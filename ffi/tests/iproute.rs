@@ -9,22 +9,7 @@ use std::ptr::{null, null_mut};
 use ipdb_ffi::*;
 
 mod common;
-use common::{addr, iface, last_error, name, net, none_addr};
-
-fn bridge(n: &str) -> ipdb_link_spec {
-    ipdb_link_spec {
-        name: name(n),
-        kind: IPDB_LINK_BRIDGE,
-        peer: [0; IPDB_NAME_SIZE],
-        parent: [0; IPDB_NAME_SIZE],
-        mode: 0,
-        vlan_id: 0,
-        port: 0,
-        vni: 0,
-        remote: none_addr(),
-        local: none_addr(),
-    }
-}
+use common::{addr, iface, last_error, link_spec, name, net, none_addr};
 
 fn route(dst: &str, gw: Option<&str>, dev: &str) -> ipdb_route_spec {
     ipdb_route_spec {
@@ -52,7 +37,7 @@ fn local_handle() -> *mut ipdb_iproute {
 
 #[test]
 fn null_and_bad_arguments_are_refused_without_a_kernel() {
-    let spec = bridge("br0");
+    let spec = link_spec("br0", IPDB_LINK_BRIDGE, "");
     let r = route("10.9.0.0/24", None, "br0");
     // SAFETY: NULL handles and specs are what is being tested; every other
     // pointer is valid.
@@ -96,10 +81,10 @@ fn null_and_bad_arguments_are_refused_without_a_kernel() {
             IPDB_INVALID_UTF8
         );
         assert_eq!(ipdb_iproute_link_del(h, bad.as_ptr()), IPDB_INVALID_UTF8);
-        let mut bad_spec = bridge("br0");
+        let mut bad_spec = link_spec("br0", IPDB_LINK_BRIDGE, "");
         bad_spec.name[1] = 0xffu8 as c_char;
         assert_eq!(ipdb_iproute_link_add(h, &bad_spec), IPDB_INVALID_UTF8);
-        let mut kindless = bridge("br0");
+        let mut kindless = link_spec("br0", IPDB_LINK_BRIDGE, "");
         kindless.kind = 999;
         assert_eq!(ipdb_iproute_link_add(h, &kindless), IPDB_INVALID_ARGUMENT);
         assert!(last_error().contains("spec.kind"), "{}", last_error());
@@ -128,7 +113,7 @@ fn changes_return_when_the_kernel_acked_them() {
             last_error()
         );
         assert_eq!(
-            ipdb_iproute_link_add(h, &bridge("br-ipr")),
+            ipdb_iproute_link_add(h, &link_spec("br-ipr", IPDB_LINK_BRIDGE, "")),
             IPDB_OK,
             "{}",
             last_error()

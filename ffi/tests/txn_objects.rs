@@ -10,7 +10,7 @@ use std::ptr::{null, null_mut};
 use ipdb_ffi::*;
 
 mod common;
-use common::{last_error, name, none_addr};
+use common::{last_error, link_spec, name, none_addr};
 
 fn v4(a: [u8; 4]) -> ipdb_addr {
     let mut bytes = [0; 16];
@@ -19,21 +19,6 @@ fn v4(a: [u8; 4]) -> ipdb_addr {
         bytes,
         family: IPDB_V4,
         scope_id: [0; IPDB_SCOPE_ID_SIZE],
-    }
-}
-
-fn link(n: &str, kind: u32) -> ipdb_link_spec {
-    ipdb_link_spec {
-        name: name(n),
-        kind,
-        peer: [0; IPDB_NAME_SIZE],
-        parent: [0; IPDB_NAME_SIZE],
-        mode: 0,
-        vlan_id: 0,
-        port: 0,
-        vni: 0,
-        remote: none_addr(),
-        local: none_addr(),
     }
 }
 
@@ -60,7 +45,7 @@ fn open(path: &std::path::Path) -> *mut ipdb_db {
 fn object_steps_check_their_arguments_without_a_kernel() {
     // SAFETY: NULL or valid pointers; the library checks the rest.
     unsafe {
-        let l = link("x0", IPDB_LINK_DUMMY);
+        let l = link_spec("x0", IPDB_LINK_DUMMY, "");
         assert_eq!(ipdb_txn_link_create(null(), 1, &l), IPDB_NULL_PARAMETER);
         assert_eq!(
             ipdb_txn_link_remove(null(), 1, c"x".as_ptr(), 1),
@@ -92,7 +77,7 @@ fn links_ports_neighbours_rules_and_timed_commits_in_a_namespace() {
         // Bad specs are refused when staged, with the field named.
         let mut t = 0u64;
         assert_eq!(ipdb_txn_begin(db, &mut t), IPDB_OK);
-        let mut bad = link("vl0", IPDB_LINK_VLAN);
+        let mut bad = link_spec("vl0", IPDB_LINK_VLAN, "");
         bad.vlan_id = 10;
         assert_eq!(ipdb_txn_link_create(db, t, &bad), IPDB_INVALID_ARGUMENT);
         assert!(last_error().contains("spec.parent"), "{}", last_error());
@@ -100,9 +85,9 @@ fn links_ports_neighbours_rules_and_timed_commits_in_a_namespace() {
         bad.vlan_id = 4095;
         assert_eq!(ipdb_txn_link_create(db, t, &bad), IPDB_INVALID_ARGUMENT);
         assert!(last_error().contains("vlan_id"), "{}", last_error());
-        let mut unnamed = link("", IPDB_LINK_DUMMY);
+        let mut unnamed = link_spec("", IPDB_LINK_DUMMY, "");
         assert_eq!(ipdb_txn_link_create(db, t, &unnamed), IPDB_INVALID_ARGUMENT);
-        unnamed = link("d0", 99);
+        unnamed = link_spec("d0", 99, "");
         assert_eq!(ipdb_txn_link_create(db, t, &unnamed), IPDB_INVALID_ARGUMENT);
         assert!(last_error().contains("spec.kind"), "{}", last_error());
         let no_mac = ipdb_neighbour_spec {
@@ -116,7 +101,7 @@ fn links_ports_neighbours_rules_and_timed_commits_in_a_namespace() {
             ipdb_txn_neighbour(db, t, true, &no_mac),
             IPDB_INVALID_ARGUMENT
         );
-        let mut vl = link("vl0", IPDB_LINK_VLAN);
+        let mut vl = link_spec("vl0", IPDB_LINK_VLAN, "");
         vl.parent = name("lower0");
         vl.vlan_id = 10;
         assert_eq!(
@@ -125,7 +110,7 @@ fn links_ports_neighbours_rules_and_timed_commits_in_a_namespace() {
             "{}",
             last_error()
         );
-        let d = link("d0", IPDB_LINK_DUMMY);
+        let d = link_spec("d0", IPDB_LINK_DUMMY, "");
         assert_eq!(ipdb_txn_link_create(db, t, &d), IPDB_OK);
         let mut buf = vec![0 as c_char; 16384];
         let mut n = 0usize;
@@ -149,14 +134,14 @@ fn links_ports_neighbours_rules_and_timed_commits_in_a_namespace() {
         // One transaction creating every kind, a port, a neighbour, a rule.
         assert_eq!(ipdb_txn_begin(db, &mut t), IPDB_OK);
         let mut specs = vec![
-            link("br0", IPDB_LINK_BRIDGE),
-            link("ifb0", IPDB_LINK_IFB),
-            link("ve0", IPDB_LINK_VETH),
-            link("mv0", IPDB_LINK_MACVLAN),
-            link("mvt0", IPDB_LINK_MACVTAP),
-            link("vx0", IPDB_LINK_VXLAN),
-            link("tun0", IPDB_LINK_TUN),
-            link("tap0", IPDB_LINK_TAP),
+            link_spec("br0", IPDB_LINK_BRIDGE, ""),
+            link_spec("ifb0", IPDB_LINK_IFB, ""),
+            link_spec("ve0", IPDB_LINK_VETH, ""),
+            link_spec("mv0", IPDB_LINK_MACVLAN, ""),
+            link_spec("mvt0", IPDB_LINK_MACVTAP, ""),
+            link_spec("vx0", IPDB_LINK_VXLAN, ""),
+            link_spec("tun0", IPDB_LINK_TUN, ""),
+            link_spec("tap0", IPDB_LINK_TAP, ""),
         ];
         specs[2].peer = name("ve1");
         specs[3].parent = name("lower0");
@@ -327,7 +312,7 @@ fn links_ports_neighbours_rules_and_timed_commits_in_a_namespace() {
             ipdb_txn_link_set_mtu(db, t, c"lower0".as_ptr(), 6, 1300),
             IPDB_OK
         );
-        let late = link("late0", IPDB_LINK_IFB);
+        let late = link_spec("late0", IPDB_LINK_IFB, "");
         assert_eq!(ipdb_txn_link_create(db, t, &late), IPDB_OK);
         assert_eq!(ipdb_txn_commit_with_timeout(db, t, 1500, &mut p), IPDB_OK);
         assert!(ns.ip(&["link", "show"]).contains(": late0"));

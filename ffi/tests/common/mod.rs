@@ -70,6 +70,23 @@ pub fn none_addr() -> ipdb_addr {
 }
 
 /// `ipdb_db_open` on a namespace file; panics on failure.
+/// A link spec of `kind` named `n`, on the parent link `parent` (`""`
+/// for none), every other field zero.
+pub fn link_spec(n: &str, kind: u32, parent: &str) -> ipdb_link_spec {
+    ipdb_link_spec {
+        name: name(n),
+        kind,
+        peer: [0; IPDB_NAME_SIZE],
+        parent: name(parent),
+        mode: 0,
+        vlan_id: 0,
+        port: 0,
+        vni: 0,
+        remote: none_addr(),
+        local: none_addr(),
+    }
+}
+
 pub fn open(path: &std::path::Path, flags: u32) -> *mut ipdb_db {
     let p = CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
     let mut db = null_mut();
