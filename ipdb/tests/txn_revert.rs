@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use ipdb::iproute::batch::{Acked, Batch};
 use ipdb::spec::{RouteSpec, Verb};
-use ipdb::txn::{Cause, Txns};
+use ipdb::txn::{Cause, Pending, Txns};
 use ipdb::Object;
 use txn_common::{ip_state, ipr, populate};
 
@@ -26,16 +26,19 @@ fn changes(txns: &mut Txns<'_>) -> ipdb::txn::TxnId {
     id
 }
 
+/// Commits [`changes`] to revert unless confirmed within `timeout`.
+fn timed(txns: &mut Txns<'_>, timeout: Duration) -> Pending {
+    let id = changes(txns);
+    txns.commit_with_timeout(id, timeout).unwrap()
+}
+
 #[test]
 fn unconfirmed_commit_is_rolled_back_when_time_is_up() {
     let ns = testns::require!("txn-revert");
     populate(&ns);
     let before = ip_state(&ns);
     let mut txns = Txns::new(ipr(&ns));
-    let id = changes(&mut txns);
-    let pending = txns
-        .commit_with_timeout(id, Duration::from_millis(300))
-        .unwrap();
+    let pending = timed(&mut txns, Duration::from_millis(300));
     // Applied while waiting for confirmation.
     assert!(ns.ip(&["route", "show"]).contains("10.71.0.0/16"));
     let e = pending.wait().unwrap_err();
@@ -43,10 +46,7 @@ fn unconfirmed_commit_is_rolled_back_when_time_is_up() {
     assert!(e.rolled_back_cleanly(), "{e}");
     txn_common::assert_state(&ns, &before);
     // Confirming too late gets the same answer.
-    let id = changes(&mut txns);
-    let pending = txns
-        .commit_with_timeout(id, Duration::from_millis(50))
-        .unwrap();
+    let pending = timed(&mut txns, Duration::from_millis(50));
     std::thread::sleep(Duration::from_millis(400));
     let e = pending.confirm().unwrap_err();
     assert!(matches!(*e.cause, Cause::NotConfirmed), "{e}");
@@ -59,10 +59,9 @@ fn rollback_on_request_undoes_at_once() {
     populate(&ns);
     let before = ip_state(&ns);
     let mut txns = Txns::new(ipr(&ns));
-    let id = changes(&mut txns);
     let timeout = Duration::from_secs(60);
     let start = Instant::now();
-    let pending = txns.commit_with_timeout(id, timeout).unwrap();
+    let pending = timed(&mut txns, timeout);
     assert!(ns.ip(&["route", "show"]).contains("10.71.0.0/16"));
     assert!(ns.ip(&["link", "show", "d1"]).contains("mtu 1400"));
     let done = pending.rollback().expect("rolled back cleanly");
@@ -75,10 +74,7 @@ fn rollback_on_request_undoes_at_once() {
     txn_common::assert_state(&ns, &before);
 
     // After the deadline, the timer's rollback is the one reported.
-    let id = changes(&mut txns);
-    let pending = txns
-        .commit_with_timeout(id, Duration::from_millis(50))
-        .unwrap();
+    let pending = timed(&mut txns, Duration::from_millis(50));
     std::thread::sleep(Duration::from_millis(400));
     let done = pending.rollback().expect("rolled back cleanly");
     assert!(done.by_deadline, "{done:?}");
@@ -91,10 +87,7 @@ fn dropped_pending_rolls_back_at_the_deadline_without_blocking() {
     populate(&ns);
     let before = ip_state(&ns);
     let mut txns = Txns::new(ipr(&ns));
-    let id = changes(&mut txns);
-    let pending = txns
-        .commit_with_timeout(id, Duration::from_secs(2))
-        .unwrap();
+    let pending = timed(&mut txns, Duration::from_secs(2));
     drop(pending);
     // Drop did not wait for the rollback: the change is still there.
     assert!(ns.ip(&["route", "show"]).contains("10.71.0.0/16"));
@@ -111,10 +104,7 @@ fn confirmed_commit_stays() {
     let ns = testns::require!("txn-confirm");
     populate(&ns);
     let mut txns = Txns::new(ipr(&ns));
-    let id = changes(&mut txns);
-    let pending = txns
-        .commit_with_timeout(id, Duration::from_secs(30))
-        .unwrap();
+    let pending = timed(&mut txns, Duration::from_secs(30));
     let report = pending.confirm().expect("confirmed in time");
     assert_eq!(report.applied, report.steps);
     std::thread::sleep(Duration::from_millis(50));
