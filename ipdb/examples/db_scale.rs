@@ -54,9 +54,10 @@ fn rss_bytes() -> usize {
     pages * 4096
 }
 
-/// The route dump loaded into a detached state: the ingestion cost alone.
-fn indexed_dump(ns: &testns::TestNetns) -> Duration {
-    let mut sock = Socket::open_in_netns_path(ns.path()).unwrap();
+/// A socket in the namespace and the request of an IPv4 route dump (its
+/// buffer and length).
+fn ipv4_route_dump(ns: &testns::TestNetns) -> (Socket, [u8; 64], usize) {
+    let sock = Socket::open_in_netns_path(ns.path()).unwrap();
     let mut req = [0u8; 64];
     let mut b = MessageBuilder::new(&mut req, RTM_GETROUTE, 0, 0, 0).unwrap();
     RtHeader {
@@ -66,6 +67,12 @@ fn indexed_dump(ns: &testns::TestNetns) -> Duration {
     .append(&mut b)
     .unwrap();
     let n = b.finish().unwrap().len();
+    (sock, req, n)
+}
+
+/// The route dump loaded into a detached state: the ingestion cost alone.
+fn indexed_dump(ns: &testns::TestNetns) -> Duration {
+    let (mut sock, mut req, n) = ipv4_route_dump(ns);
     let mut st = ipdb::db::State::detached();
     let t = cpu();
     sock.dump(&mut req[..n], |ev| {
@@ -81,16 +88,7 @@ fn indexed_dump(ns: &testns::TestNetns) -> Duration {
 }
 
 fn raw_dump(ns: &testns::TestNetns) -> (Duration, Duration, usize) {
-    let mut sock = Socket::open_in_netns_path(ns.path()).unwrap();
-    let mut req = [0u8; 64];
-    let mut b = MessageBuilder::new(&mut req, RTM_GETROUTE, 0, 0, 0).unwrap();
-    RtHeader {
-        family: AF_INET,
-        ..RtHeader::default()
-    }
-    .append(&mut b)
-    .unwrap();
-    let n = b.finish().unwrap().len();
+    let (mut sock, mut req, n) = ipv4_route_dump(ns);
     let mut count = 0usize;
     let t = cpu();
     let w = Instant::now();
