@@ -11,10 +11,10 @@
 
 use hashbrown::HashMap;
 use ipdb_core::ip::{IpAddress, IpNetwork};
-use ipdb_core::wire::route::RouteRepr;
+use ipdb_core::wire::route::{RouteRepr, RtHeader};
 use ipdb_core::wire::route_keys::RouteKeys;
 use ipdb_core::wire::uapi::{AF_INET, AF_INET6, RTM_F_CLONED};
-use ipdb_core::wire::{FamilyRepr, Message};
+use ipdb_core::wire::{Attrs, FamilyRepr, Message, NLMSG_HDRLEN};
 
 use super::prefix_map::{PrefixBits, PrefixMap};
 use crate::records::Route;
@@ -65,14 +65,25 @@ pub fn only_via_link(r: &Route, index: u32) -> bool {
     }
 }
 
-/// Decodes stored route bytes (they decoded when they were stored).
-fn decode(msg: &[u8]) -> Option<Route> {
-    let m = Message::parse(msg).ok()?;
-    Route::from_repr(&RouteRepr::parse(&m).ok()?)
+/// A route message's body (`rtmsg` and attributes) split in two.
+fn split_body(body: &[u8]) -> Option<(&[u8], Attrs<'_>)> {
+    let fixed = body.get(..RtHeader::LEN)?;
+    let attrs = Attrs::with_base(&body[RtHeader::LEN..], NLMSG_HDRLEN + RtHeader::LEN);
+    Some((fixed, attrs))
 }
 
-/// Offset of `rtm_tos` in a route message (after the 16-byte header).
-const TOS_AT: usize = 16 + 3;
+/// Decodes a stored route body (it decoded when it was stored).
+fn decode(body: &[u8]) -> Option<Route> {
+    let (fixed, attrs) = split_body(body)?;
+    Route::from_repr(&RouteRepr::parse_body(fixed, attrs).ok()?)
+}
+
+/// Offset of `rtm_tos` in a route message's body.
+const TOS_AT: usize = 3;
+
+/// Bytes of an arena entry before the body: the next entry of the chain
+/// and the body's length.
+const ENTRY_HEAD: usize = 8;
 
 /// A stored route: where its message bytes are. Finding one (a lookup)
 /// does not touch the bytes; reading it does.
@@ -83,21 +94,35 @@ pub struct RouteRef<'a> {
 }
 
 impl<'a> RouteRef<'a> {
-    /// The route's `RTM_NEWROUTE` message as the kernel sent it.
-    pub fn bytes(&self) -> &'a [u8] {
-        let o = self.off as usize + 4;
-        &self.arena[o..o + msg_len(self.arena, self.off)]
+    /// The route's `RTM_NEWROUTE` message as the kernel sent it, past its
+    /// netlink header (which the database does not keep): the `rtmsg` and
+    /// the attributes.
+    pub fn body(&self) -> &'a [u8] {
+        let o = self.off as usize + ENTRY_HEAD;
+        &self.arena[o..o + body_len(self.arena, self.off)]
+    }
+
+    /// The few fields that file the route ([`RouteKeys`]), read without
+    /// decoding the rest.
+    pub fn keys(&self) -> Option<RouteKeys<'a>> {
+        let (fixed, attrs) = split_body(self.body())?;
+        RouteKeys::parse_body(fixed, attrs).ok()
+    }
+
+    /// The route's attributes, raw.
+    pub fn attrs(&self) -> Attrs<'a> {
+        split_body(self.body()).map_or(Attrs::new(&[]), |(_, a)| a)
     }
 
     /// The route as a record.
     pub fn route(&self) -> Route {
         // Only bytes that decoded to a route are ever stored.
-        decode(self.bytes()).expect("stored route bytes decode")
+        decode(self.body()).expect("stored route bytes decode")
     }
 
     /// `rtm_tos`.
     pub fn tos(&self) -> u8 {
-        self.arena[self.off as usize + 4 + TOS_AT]
+        self.arena[self.off as usize + ENTRY_HEAD + TOS_AT]
     }
 }
 
@@ -133,7 +158,9 @@ const NIL: u32 = u32::MAX;
 const LOAD_BATCH: usize = 1 << 15;
 
 /// The routes of one table: prefix maps into an arena of entries, each
-/// `[next: u32][message]`, chained per prefix in priority order.
+/// `[next: u32][body length: u32][body]` (the message past its netlink
+/// header, which differs between a dump and an event and is not kept),
+/// chained per prefix in priority order.
 #[derive(Debug, Clone)]
 struct Table<K: PrefixBits> {
     prefixes: PrefixMap<K, Head>,
@@ -163,13 +190,13 @@ impl<K: PrefixBits> Default for Table<K> {
     }
 }
 
-fn msg_len(arena: &[u8], off: u32) -> usize {
+fn body_len(arena: &[u8], off: u32) -> usize {
     let o = off as usize + 4;
     u32::from_ne_bytes(arena[o..o + 4].try_into().expect("4 bytes")) as usize
 }
 
 fn entry_len(arena: &[u8], off: u32) -> usize {
-    4 + msg_len(arena, off).next_multiple_of(4)
+    ENTRY_HEAD + body_len(arena, off).next_multiple_of(4)
 }
 
 impl<K: PrefixBits> Table<K> {
@@ -190,10 +217,13 @@ impl<K: PrefixBits> Table<K> {
         }
     }
 
-    fn push(&mut self, msg: &[u8]) -> u32 {
+    /// Appends an entry for a route message's body.
+    fn push(&mut self, body: &[u8]) -> u32 {
         let off = self.arena.len() as u32;
         self.arena.extend_from_slice(&NIL.to_ne_bytes());
-        self.arena.extend_from_slice(msg);
+        self.arena
+            .extend_from_slice(&(body.len() as u32).to_ne_bytes());
+        self.arena.extend_from_slice(body);
         self.arena.resize(self.arena.len().next_multiple_of(4), 0);
         off
     }
@@ -418,18 +448,13 @@ impl<K: RouteKey> RouteTables<K> {
     /// header, which differs between a dump and an event) is stored: the
     /// cheap test a resync makes before decoding anything.
     pub fn has_same_bytes(&self, x: &RouteRef<'_>) -> bool {
-        let msg = x.bytes();
-        let Some((table, bits, len)) = Message::parse(msg)
-            .ok()
-            .and_then(|m| RouteRepr::parse(&m).ok())
-            .and_then(|r| {
-                let bits = match r.attrs.dst {
-                    Some(a) => K::of_ip(a)?.masked(r.header.dst_len),
-                    None => K::ZERO,
-                };
-                Some((r.table(), bits, r.header.dst_len))
-            })
-        else {
+        let Some((table, bits, len)) = x.keys().and_then(|k| {
+            let bits = match k.dst {
+                Some(a) => K::of_ip(a)?.masked(k.header.dst_len),
+                None => K::ZERO,
+            };
+            Some((k.table(), bits, k.header.dst_len))
+        }) else {
             return false;
         };
         let Some(t) = self.tables.get(&table) else {
@@ -438,8 +463,7 @@ impl<K: RouteKey> RouteTables<K> {
         let Some(h) = t.prefixes.get(bits, len) else {
             return false;
         };
-        t.chain(h.first())
-            .any(|(_, y)| y.bytes().get(16..) == msg.get(16..))
+        t.chain(h.first()).any(|(_, y)| y.body() == x.body())
     }
 
     /// The stored route that is the same kernel route as `r`.
@@ -476,7 +500,7 @@ impl<K: RouteKey> RouteTables<K> {
             None => K::ZERO,
         };
         let t = self.tables.entry(table).or_default();
-        let off = t.push(m.bytes());
+        let off = t.push(m.payload());
         t.load(bits, h.dst_len, Head::new(off, h.tos == 0));
         t.routes += 1;
         self.len += 1;
@@ -519,12 +543,12 @@ impl<K: RouteKey> RouteTables<K> {
                 continue;
             };
             let x = t.get(off);
-            let (r, bytes) = (x.route(), x.bytes().to_vec());
+            let (r, body) = (x.route(), x.body().to_vec());
             t.forget(off);
             t.routes -= 1;
             self.len -= 1;
             self.count_links(&r, false);
-            self.upsert(&r, &bytes, false);
+            self.upsert_body(&r, &body, false);
         }
     }
 
@@ -533,6 +557,11 @@ impl<K: RouteKey> RouteTables<K> {
     /// replaces. Returns the routes taken out or updated (old values), or
     /// `None` when `r` is not of this family.
     pub fn upsert(&mut self, r: &Route, msg: &[u8], replace: bool) -> Option<Vec<Route>> {
+        self.upsert_body(r, msg.get(NLMSG_HDRLEN..).unwrap_or_default(), replace)
+    }
+
+    /// [`RouteTables::upsert`] of a message's body (past its netlink header).
+    fn upsert_body(&mut self, r: &Route, body: &[u8], replace: bool) -> Option<Vec<Route>> {
         let bits = K::of_network(&r.dst)?;
         let len = r.dst.prefixlen();
         let t = self.tables.entry(r.table).or_default();
@@ -552,7 +581,7 @@ impl<K: RouteKey> RouteTables<K> {
         for (o, _) in &old {
             t.forget(*o);
         }
-        let off = t.push(msg);
+        let off = t.push(body);
         // Routes without TOS first, each group by priority.
         let key = |x: &Route| (x.tos != 0, x.priority.unwrap_or(0));
         let at = chain.partition_point(|(_, x)| key(x) <= key(r));
@@ -698,7 +727,7 @@ mod tests {
     }
 
     fn route(m: &[u8]) -> Route {
-        decode(m).unwrap()
+        decode(&m[NLMSG_HDRLEN..]).unwrap()
     }
 
     /// Law: after any sequence of upserts and removals (with compactions

@@ -7,15 +7,12 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use ipdb_core::ip::{IpAddress, IpNetwork};
-use ipdb_core::wire::route::{RtHeader, ROUTE_MESSAGES};
-use ipdb_core::wire::route_keys::RouteKeys;
 use ipdb_core::wire::uapi::RTA_PREFSRC;
-use ipdb_core::wire::{FamilyRepr, Message};
 
 use super::change::{Change, Transaction};
 use super::manager::{Scope, Txns};
 use super::snapshot::Snapshot;
-use crate::db::{Ipdb, State};
+use crate::db::{Ipdb, RouteRef, State};
 use crate::iproute::IpRoute;
 
 impl Snapshot {
@@ -82,9 +79,8 @@ struct Hit {
 /// `sources` as its preferred source, and where it is filed; read in
 /// place, without decoding the rest of the message (a full decode of
 /// every route of a million-route database costs several times more).
-fn hit(bytes: &[u8], links: &HashSet<u32>, sources: &HashSet<IpAddress>) -> Option<Hit> {
-    let m = Message::parse(bytes).ok()?;
-    let k = RouteKeys::parse(&m).ok()?;
+fn hit(r: RouteRef<'_>, links: &HashSet<u32>, sources: &HashSet<IpAddress>) -> Option<Hit> {
+    let k = r.keys()?;
     let through = |i: i64| u32::try_from(i).is_ok_and(|i| links.contains(&i));
     let via = k.oif.is_some_and(|o| through(o.into()))
         || k.multipath.is_some_and(|mp| {
@@ -92,11 +88,7 @@ fn hit(bytes: &[u8], links: &HashSet<u32>, sources: &HashSet<IpAddress>) -> Opti
                 .any(|h| h.is_ok_and(|h| through(h.ifindex.into())))
         });
     let from = || {
-        let (_, attrs) = m.split_family(&ROUTE_MESSAGES, RtHeader::LEN).ok()?;
-        let a = attrs
-            .into_iter()
-            .flatten()
-            .find(|a| a.kind() == RTA_PREFSRC)?;
+        let a = r.attrs().flatten().find(|a| a.kind() == RTA_PREFSRC)?;
         a.ip().ok().map(IpAddress::from)
     };
     if !via && (sources.is_empty() || !from().is_some_and(|p| sources.contains(&p))) {
@@ -163,7 +155,7 @@ fn scoped(s: &State, t: &Transaction) -> Snapshot {
     let six = walk6.then(|| s.routes6.iter()).into_iter().flatten();
     let mut alone = Vec::new();
     for r in four.chain(six) {
-        match hit(r.bytes(), via, &sources) {
+        match hit(r, via, &sources) {
             Some(h) if h.alone => alone.push((h.table, h.dst, r)),
             Some(h) => {
                 prefixes.insert((h.table, h.dst));
