@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use ipdb_core::wire::uapi::*;
 use ipdb_core::wire::{Message, MessageBuilder, Messages, NLMSG_HDRLEN};
-use netlink_raw::{DumpEvent, DumpSummary, Error, Socket, Tun, TunMode, TunOptions};
+use netlink_raw::{DumpEvent, DumpRun, DumpSummary, Error, Socket, Tun, TunMode, TunOptions};
 use testns::TestNetns;
 
 const RTMGRP_LINK: u32 = 1 << (RTNLGRP_LINK - 1);
@@ -280,6 +280,36 @@ fn dump_of_many_links_spans_several_datagrams() {
     // The same socket can dump again and still answer requests.
     let (again, _) = dump_link_names(&mut sock);
     assert_eq!(again.len(), 401);
+}
+
+/// `dump_runs` hands over the same messages as `dump`, a run (usually a
+/// datagram) at a time, each run a whole number of aligned messages.
+#[test]
+fn dump_runs_carry_the_same_messages_in_fewer_pieces() {
+    let ns = testns::require!("runs");
+    add_veth_pairs(&ns, 200);
+    let mut sock = socket_in(&ns);
+    let (names, _) = dump_link_names(&mut sock);
+    let mut buf = [0u8; 64];
+    let n = build(&mut buf, RTM_GETLINK, 0, IFINFOMSG_LEN, |_| {});
+    let (mut runs, mut from_runs) = (0, Vec::new());
+    let summary = sock
+        .dump_runs(&mut buf[..n], |run| match run {
+            DumpRun::Messages(bytes) => {
+                runs += 1;
+                assert_eq!(bytes.len() % 4, 0);
+                for m in Messages::new(bytes) {
+                    from_runs.push(link_name(&m.expect("whole messages")));
+                }
+            }
+            DumpRun::Restart => {
+                from_runs.clear();
+            }
+        })
+        .expect("link dump");
+    assert_eq!(from_runs, names);
+    assert_eq!(summary.messages, names.len());
+    assert!(runs > 1 && runs < names.len(), "{runs} runs");
 }
 
 #[test]

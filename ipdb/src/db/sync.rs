@@ -211,6 +211,9 @@ fn pipelined_dump(
         let r = sock.dump_runs(req, |run| match run {
             DumpRun::Messages(bytes) => {
                 buf.extend_from_slice(bytes);
+                // Runs end 4-aligned in the datagram (or at its end); keep
+                // the next one aligned after a datagram that was not.
+                buf.resize(buf.len().next_multiple_of(4), 0);
                 if buf.len() >= PIPE_BATCH {
                     let empty = back_rx
                         .try_recv()
