@@ -329,6 +329,47 @@ mod tests {
         assert!(m.entry_or_insert_with(a, 129, || 0).is_none());
     }
 
+    /// Law: batch inserts (in slot order, over batches that make the map
+    /// grow) leave the map as inserting one by one does: the first value
+    /// of a prefix stays, later ones are handed back in their order.
+    #[test]
+    fn bulk_insert_equals_one_by_one() {
+        let mut seed = 0x51ed_2701_aa55_0f0fu64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut bulk: PrefixMap<u32, u32> = PrefixMap::new();
+        let mut one: PrefixMap<u32, u32> = PrefixMap::new();
+        let (mut taken_bulk, mut taken_one) = (Vec::new(), Vec::new());
+        let mut value = 0;
+        for batch in [1usize, 7, 300, 5000, 20_000] {
+            let mut items: Vec<(u32, u32)> = (0..batch)
+                .map(|_| {
+                    value += 1;
+                    ((next() as u32 & 0x00ff_ff00).masked(24), value)
+                })
+                .collect();
+            for &(k, v) in &items {
+                if !one.entry(k, 24, || v).unwrap().1 {
+                    taken_one.push((k, v));
+                }
+            }
+            bulk.bulk_insert(24, &mut items, |k, v| taken_bulk.push((k, v)));
+            assert!(items.is_empty());
+            assert_eq!(bulk.len(), one.len());
+        }
+        taken_bulk.sort_by_key(|&(_, v)| v);
+        assert_eq!(taken_bulk, taken_one);
+        let mut a: Vec<_> = bulk.iter().map(|(k, l, v)| (k, l, *v)).collect();
+        let mut b: Vec<_> = one.iter().map(|(k, l, v)| (k, l, *v)).collect();
+        a.sort();
+        b.sort();
+        assert_eq!(a, b);
+    }
+
     /// Law: longest_match equals a brute-force scan of every prefix.
     #[test]
     fn agrees_with_a_linear_scan() {
