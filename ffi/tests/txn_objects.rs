@@ -41,6 +41,16 @@ fn open(path: &std::path::Path) -> *mut ipdb_db {
     common::open(path, IPDB_OPEN_NO_THREAD)
 }
 
+/// The review of transaction `t` as JSON text.
+fn review_json(db: *mut ipdb_db, t: u64) -> String {
+    let mut buf = vec![0 as c_char; 16384];
+    let mut n = 0usize;
+    // SAFETY: test code; `db` is a live handle, `buf` holds `buf.len()` bytes.
+    let status = unsafe { ipdb_txn_review(db, t, buf.as_mut_ptr(), buf.len(), &mut n) };
+    assert_eq!(status, IPDB_OK, "{}", last_error());
+    buf[..n].iter().map(|&c| c as u8 as char).collect()
+}
+
 #[test]
 fn object_steps_check_their_arguments_without_a_kernel() {
     // SAFETY: NULL or valid pointers; the library checks the rest.
@@ -112,15 +122,7 @@ fn links_ports_neighbours_rules_and_timed_commits_in_a_namespace() {
         );
         let d = link_spec("d0", IPDB_LINK_DUMMY, "");
         assert_eq!(ipdb_txn_link_create(db, t, &d), IPDB_OK);
-        let mut buf = vec![0 as c_char; 16384];
-        let mut n = 0usize;
-        assert_eq!(
-            ipdb_txn_review(db, t, buf.as_mut_ptr(), buf.len(), &mut n),
-            IPDB_OK,
-            "{}",
-            last_error()
-        );
-        let review: String = buf[..n].iter().map(|&c| c as u8 as char).collect();
+        let review = review_json(db, t);
         assert!(
             review.contains(r#""name":"vl0","created":"vlan""#),
             "{review}"
@@ -175,13 +177,7 @@ fn links_ports_neighbours_rules_and_timed_commits_in_a_namespace() {
         assert_eq!(ipdb_txn_neighbour(db, t, true, &neigh), IPDB_OK);
         let mut r = rule(1234, 100, 0x42);
         assert_eq!(ipdb_txn_rule(db, t, true, &r), IPDB_OK);
-        assert_eq!(
-            ipdb_txn_review(db, t, buf.as_mut_ptr(), buf.len(), &mut n),
-            IPDB_OK,
-            "{}",
-            last_error()
-        );
-        let review: String = buf[..n].iter().map(|&c| c as u8 as char).collect();
+        let review = review_json(db, t);
         assert!(
             review.contains(r#""name":"vx0","created":"vxlan""#),
             "{review}"

@@ -324,12 +324,7 @@ impl Transaction {
         dev: impl Into<LinkRef>,
         spec: NeighbourSpec,
     ) -> &mut Transaction {
-        let dev = dev.into();
-        self.push(Change::Neighbour {
-            add: true,
-            dev,
-            spec,
-        })
+        self.neighbour(true, dev.into(), spec)
     }
 
     /// Deletes a neighbour or FDB entry on `dev`.
@@ -338,12 +333,11 @@ impl Transaction {
         dev: impl Into<LinkRef>,
         spec: NeighbourSpec,
     ) -> &mut Transaction {
-        let dev = dev.into();
-        self.push(Change::Neighbour {
-            add: false,
-            dev,
-            spec,
-        })
+        self.neighbour(false, dev.into(), spec)
+    }
+
+    fn neighbour(&mut self, add: bool, dev: LinkRef, spec: NeighbourSpec) -> &mut Transaction {
+        self.push(Change::Neighbour { add, dev, spec })
     }
 
     /// Adds a rule.
