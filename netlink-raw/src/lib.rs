@@ -44,6 +44,7 @@
 #![warn(missing_docs)]
 
 mod error;
+pub mod memory;
 pub mod netns;
 pub mod poll;
 pub mod request;

@@ -198,6 +198,7 @@ pub struct Message<'a> {
 impl<'a> Message<'a> {
     /// Checks and wraps one message that starts at the start of `bytes`
     /// (trailing bytes beyond `nlmsg_len` are ignored).
+    #[inline]
     pub fn parse(bytes: &'a [u8]) -> Result<Self, Error> {
         let view = NlmsgBuf::new_checked(bytes)?;
         let header = NlmsgHeader::parse(&view);
@@ -209,14 +210,17 @@ impl<'a> Message<'a> {
     }
 
     /// The header.
+    #[inline]
     pub fn header(&self) -> NlmsgHeader {
         self.header
     }
     /// `nlmsg_type`.
+    #[inline]
     pub fn kind(&self) -> u16 {
         self.header.kind
     }
     /// The whole message, header included.
+    #[inline]
     pub fn bytes(&self) -> &'a [u8] {
         self.bytes
     }
@@ -226,6 +230,7 @@ impl<'a> Message<'a> {
         &self.bytes[NLMSG_HDRLEN..]
     }
     /// Offset of this message in the datagram it came from.
+    #[inline]
     pub fn offset(&self) -> usize {
         self.offset
     }

@@ -103,6 +103,9 @@ macro_rules! fixed_header {
             }
 
             /// Reads the header from the first bytes of `bytes`.
+            // Inline: called once per message of a dump, and returning the
+            // header through memory stalled the caller's first read of it.
+            #[inline]
             pub fn from_bytes(bytes: &[u8]) -> Result<Self, $crate::wire::Error> {
                 Ok(Self::parse(&$buf::new_checked(bytes)?))
             }

@@ -28,6 +28,7 @@ pub(crate) fn read_array<const N: usize>(data: &[u8], at: usize) -> Option<[u8; 
 macro_rules! ne_int {
     ($($t:ty),*) => {$(
         impl AttrValue for $t {
+            #[inline]
             fn decode(payload: &[u8]) -> Option<Self> {
                 read_array(payload, 0).map(<$t>::from_ne_bytes)
             }
@@ -53,6 +54,7 @@ pub struct Be32(pub u32);
 macro_rules! be_int {
     ($($w:ident($t:ty)),*) => {$(
         impl AttrValue for $w {
+            #[inline]
             fn decode(payload: &[u8]) -> Option<Self> {
                 read_array(payload, 0).map(|b| $w(<$t>::from_be_bytes(b)))
             }
@@ -80,6 +82,7 @@ impl AttrValue for () {
 }
 
 impl AttrValue for Ipv4Addr {
+    #[inline]
     fn decode(payload: &[u8]) -> Option<Self> {
         let b: [u8; 4] = payload.try_into().ok()?;
         Some(b.into())
@@ -93,6 +96,7 @@ impl AttrValue for Ipv4Addr {
 }
 
 impl AttrValue for Ipv6Addr {
+    #[inline]
     fn decode(payload: &[u8]) -> Option<Self> {
         let b: [u8; 16] = payload.try_into().ok()?;
         Some(b.into())
@@ -107,6 +111,7 @@ impl AttrValue for Ipv6Addr {
 
 /// 4 bytes are IPv4, 16 bytes IPv6; any other size is not an address.
 impl AttrValue for IpAddr {
+    #[inline]
     fn decode(payload: &[u8]) -> Option<Self> {
         match payload.len() {
             4 => Ipv4Addr::decode(payload).map(IpAddr::V4),

@@ -44,6 +44,7 @@
 //! were the alternative; they cost a copy of the whole state per batch (or
 //! a persistent structure), which a million routes make too dear.
 
+mod arena;
 mod event;
 mod parts;
 mod pre;

@@ -16,6 +16,7 @@ use ipdb_core::wire::route_keys::RouteKeys;
 use ipdb_core::wire::uapi::{AF_INET, AF_INET6, RTM_F_CLONED};
 use ipdb_core::wire::{Attrs, FamilyRepr, Message, NLMSG_HDRLEN};
 
+use super::arena::{entry_body, Arena, ENTRY_HEAD, NIL};
 use super::prefix_map::{PrefixBits, PrefixMap};
 use crate::records::Route;
 
@@ -81,16 +82,13 @@ fn decode(body: &[u8]) -> Option<Route> {
 /// Offset of `rtm_tos` in a route message's body.
 const TOS_AT: usize = 3;
 
-/// Bytes of an arena entry before the body: the next entry of the chain
-/// and the body's length.
-const ENTRY_HEAD: usize = 8;
-
 /// A stored route: where its message bytes are. Finding one (a lookup)
 /// does not touch the bytes; reading it does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RouteRef<'a> {
-    arena: &'a [u8],
-    off: u32,
+    /// The arena chunk holding the entry, and where in it the entry starts.
+    chunk: &'a [u8],
+    at: usize,
 }
 
 impl<'a> RouteRef<'a> {
@@ -98,8 +96,7 @@ impl<'a> RouteRef<'a> {
     /// netlink header (which the database does not keep): the `rtmsg` and
     /// the attributes.
     pub fn body(&self) -> &'a [u8] {
-        let o = self.off as usize + ENTRY_HEAD;
-        &self.arena[o..o + body_len(self.arena, self.off)]
+        entry_body(self.chunk, self.at)
     }
 
     /// The few fields that file the route ([`RouteKeys`]), read without
@@ -122,7 +119,7 @@ impl<'a> RouteRef<'a> {
 
     /// `rtm_tos`.
     pub fn tos(&self) -> u8 {
-        self.arena[self.off as usize + ENTRY_HEAD + TOS_AT]
+        self.chunk[self.at + ENTRY_HEAD + TOS_AT]
     }
 }
 
@@ -146,9 +143,6 @@ impl Head {
     }
 }
 
-/// No next entry.
-const NIL: u32 = u32::MAX;
-
 /// Routes of one prefix length a load queues before the prefix map takes
 /// them in: a dump arrives in prefix order and its size is known only at
 /// its end, so it is indexed in batches, each inserted in the order of the
@@ -164,7 +158,7 @@ const LOAD_BATCH: usize = 1 << 15;
 #[derive(Debug, Clone)]
 struct Table<K: PrefixBits> {
     prefixes: PrefixMap<K, Head>,
-    arena: Vec<u8>,
+    arena: Arena,
     /// Loaded but not yet in `prefixes`: `(bits, head)` by prefix length
     /// (empty until the first load).
     pending: Vec<Vec<(K, Head)>>,
@@ -181,7 +175,7 @@ impl<K: PrefixBits> Default for Table<K> {
     fn default() -> Self {
         Table {
             prefixes: PrefixMap::new(),
-            arena: Vec::new(),
+            arena: Arena::default(),
             pending: Vec::new(),
             dups: Vec::new(),
             routes: 0,
@@ -190,42 +184,23 @@ impl<K: PrefixBits> Default for Table<K> {
     }
 }
 
-fn body_len(arena: &[u8], off: u32) -> usize {
-    let o = off as usize + 4;
-    u32::from_ne_bytes(arena[o..o + 4].try_into().expect("4 bytes")) as usize
-}
-
-fn entry_len(arena: &[u8], off: u32) -> usize {
-    ENTRY_HEAD + body_len(arena, off).next_multiple_of(4)
-}
-
 impl<K: PrefixBits> Table<K> {
     fn next(&self, off: u32) -> u32 {
-        let o = off as usize;
-        u32::from_ne_bytes(self.arena[o..o + 4].try_into().expect("4 bytes"))
+        self.arena.next(off)
     }
 
     fn set_next(&mut self, off: u32, next: u32) {
-        let o = off as usize;
-        self.arena[o..o + 4].copy_from_slice(&next.to_ne_bytes());
+        self.arena.set_next(off, next);
     }
 
     fn get(&self, off: u32) -> RouteRef<'_> {
-        RouteRef {
-            arena: &self.arena,
-            off,
-        }
+        let (chunk, at) = self.arena.entry(off);
+        RouteRef { chunk, at }
     }
 
     /// Appends an entry for a route message's body.
     fn push(&mut self, body: &[u8]) -> u32 {
-        let off = self.arena.len() as u32;
-        self.arena.extend_from_slice(&NIL.to_ne_bytes());
-        self.arena
-            .extend_from_slice(&(body.len() as u32).to_ne_bytes());
-        self.arena.extend_from_slice(body);
-        self.arena.resize(self.arena.len().next_multiple_of(4), 0);
-        off
+        self.arena.push(body)
     }
 
     /// Queues a loaded route for the prefix map, which takes it in with
@@ -290,7 +265,7 @@ impl<K: PrefixBits> Table<K> {
     }
 
     fn forget(&mut self, off: u32) {
-        self.garbage += entry_len(&self.arena, off);
+        self.garbage += self.arena.entry_len(off);
     }
 
     /// Rewrites the arena without the entries no longer chained, when they
@@ -299,25 +274,19 @@ impl<K: PrefixBits> Table<K> {
         if self.garbage < 64 << 10 || self.garbage < self.arena.len() / 2 {
             return;
         }
-        let mut fresh = Vec::with_capacity(self.arena.len() - self.garbage);
+        let mut fresh = Arena::default();
         let old = core::mem::take(&mut self.arena);
         for h in self.prefixes.values_mut() {
             let mut at = h.first();
-            let mut prev: Option<usize> = None;
+            let mut prev = None;
             while at != NIL {
-                let len = entry_len(&old, at);
-                let o = at as usize;
-                let new_off = fresh.len();
-                fresh.extend_from_slice(&old[o..o + len]);
+                let new_off = fresh.push(old.body(at));
                 match prev {
-                    None => *h = Head::new(new_off as u32, h.plain()),
-                    Some(p) => fresh[p..p + 4].copy_from_slice(&(new_off as u32).to_ne_bytes()),
+                    None => *h = Head::new(new_off, h.plain()),
+                    Some(p) => fresh.set_next(p, new_off),
                 }
                 prev = Some(new_off);
-                at = u32::from_ne_bytes(old[o..o + 4].try_into().expect("4 bytes"));
-            }
-            if let Some(p) = prev {
-                fresh[p..p + 4].copy_from_slice(&NIL.to_ne_bytes());
+                at = old.next(at);
             }
         }
         self.arena = fresh;
@@ -481,9 +450,12 @@ impl<K: RouteKey> RouteTables<K> {
     /// [`RouteTables::finish_load`], which must follow before any read. Returns `false` for what the database
     /// does not keep (clones, other families, bad lengths).
     pub fn load_message(&mut self, m: &Message<'_>, ignore: &[u32]) -> bool {
-        let Ok(keys) = RouteKeys::parse(m) else {
+        // Decoded in place: returning the keys by value cost a copy and a
+        // stall per route.
+        let mut keys = RouteKeys::default();
+        if keys.parse_into(m).is_err() {
             return false;
-        };
+        }
         let h = &keys.header;
         if h.family != K::FAMILY || h.flags & RTM_F_CLONED != 0 || h.dst_len > K::WIDTH {
             return false;
