@@ -276,8 +276,13 @@ pub unsafe extern "C" fn ipdb_db_route_lookup(
         let out = Out::new(out, "out")?;
         // The Rust call itself: the C ABI adds the checks above and the
         // copy into `ipdb_route`, nothing else.
-        let r = present(db.db.lookup(table, &a), "no route covers that address")?;
-        out.init(ipdb_route::ZERO).fill(&r);
+        let found = db.db.lookup(table, &a);
+        // Read where `lookup` left it: taking the 448-byte `Route` out of
+        // the `Option` (as `present` does) moved it once more per call.
+        let Some(r) = &found else {
+            return Err(Failure::NoValue("no route covers that address"));
+        };
+        out.init(ipdb_route::ZERO).fill(r);
         Ok(())
     })
 }

@@ -216,13 +216,13 @@ fn hwaddr(a: Option<&HwAddr>) -> (u8, [u8; IPDB_HWADDR_SIZE]) {
 /// addresses never carry a scope id, so they are always representable.
 fn addr(a: Option<IpAddress>) -> ipdb_addr {
     let mut c = ipdb_addr::ZERO;
-    fill_addr(&mut c, a.as_ref());
+    fill_value(&mut c, a.as_ref());
     c
 }
 
 fn net(n: Option<&IpNetwork>) -> ipdb_net {
     let mut c = ipdb_net::ZERO;
-    fill_net(&mut c, n);
+    fill_value(&mut c, n);
     c
 }
 
@@ -297,27 +297,20 @@ impl ipdb_route {
         self.scope = r.scope;
         self.route_type = r.kind;
         self.tos = r.tos;
-        fill_net(&mut self.dst, Some(&r.dst));
-        fill_net(&mut self.src, r.src.as_deref());
-        fill_addr(&mut self.gateway, r.gateway.as_ref().or(r.via.as_ref()));
-        fill_addr(&mut self.prefsrc, r.prefsrc.as_ref());
+        fill_value(&mut self.dst, Some(&r.dst));
+        fill_value(&mut self.src, r.src.as_deref());
+        fill_value(&mut self.gateway, r.gateway.as_ref().or(r.via.as_ref()));
+        fill_value(&mut self.prefsrc, r.prefsrc.as_ref());
     }
 }
 
-/// Sets a zeroed address field; absent or unrepresentable stays zero.
-fn fill_addr(out: &mut ipdb_addr, a: Option<&IpAddress>) {
-    if let Some(a) = a {
-        if ipdb_addr::representable(a).is_ok() {
-            out.fill(a);
-        }
-    }
-}
-
-/// Sets a zeroed prefix field; absent or unrepresentable stays zero.
-fn fill_net(out: &mut ipdb_net, n: Option<&IpNetwork>) {
-    if let Some(n) = n {
-        if ipdb_net::representable(n).is_ok() {
-            out.fill(n);
+/// Sets a zeroed address or prefix field; absent or unrepresentable stays
+/// zero.
+#[inline]
+fn fill_value<C: CValue<R>, R>(out: &mut C, v: Option<&R>) {
+    if let Some(v) = v {
+        if C::holds(v) {
+            out.fill(v);
         }
     }
 }
@@ -394,6 +387,103 @@ mod tests {
         assert_eq!(n[13], b'n' as c_char);
         assert_eq!(n[14], 0);
         assert_eq!(name(None), [0; IPDB_NAME_SIZE]);
+    }
+
+    /// A route with every C field set, an IPv6 gateway with a scope id and
+    /// a preferred source whose scope id `ipdb_addr` cannot hold.
+    fn full_route() -> Route {
+        let ip = |s: &str| s.parse::<IpAddress>().unwrap();
+        let nul_scope = ipdb::ip::ScopeId::new("a\0b").unwrap();
+        let prefsrc = match ip("fe80::2") {
+            IpAddress::V6(a) => IpAddress::V6(a.with_scope(nul_scope)),
+            IpAddress::V4(_) => unreachable!(),
+        };
+        Route {
+            family: 10,
+            table: 1000,
+            dst: "2001:db8::/64".parse().unwrap(),
+            src: Some(Box::new("2001:db8:1::/48".parse().unwrap())),
+            tos: 4,
+            protocol: 4,
+            scope: 0,
+            kind: 1,
+            flags: 0x10,
+            gateway: Some(ip("fe80::1%eth0")),
+            via: None,
+            oif: Some(7),
+            iif: None,
+            priority: Some(1024),
+            prefsrc: Some(prefsrc),
+            pref: None,
+            realm: None,
+            expires: None,
+            nh_id: Some(3),
+            encap_type: None,
+            metrics: None,
+            multipath: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_route_fills_every_field_and_drops_what_c_cannot_hold() {
+        let r = full_route();
+        let c = ipdb_route::from(&r);
+        assert_eq!(
+            (c.table, c.oif, c.priority, c.flags, c.nh_id, c.nexthops),
+            (1000, 7, 1024, 0x10, 3, 0)
+        );
+        assert_eq!(
+            (c.family, c.protocol, c.scope, c.route_type, c.tos),
+            (10, 4, 0, 1, 4)
+        );
+        assert_eq!(c.dst.check("dst").unwrap(), r.dst);
+        assert_eq!(c.src.check("src").unwrap(), *r.src.unwrap());
+        assert_eq!(c.gateway.check("gw").unwrap(), r.gateway.unwrap());
+        assert_eq!(c.gateway.scope_id[..5], [101, 116, 104, 48, 0]); // "eth0"
+        assert_eq!(c.prefsrc, ipdb_addr::ZERO);
+        let none = Route {
+            family: 2,
+            dst: "0.0.0.0/0".parse().unwrap(),
+            src: None,
+            gateway: None,
+            prefsrc: None,
+            oif: None,
+            priority: None,
+            nh_id: None,
+            ..full_route()
+        };
+        let c = ipdb_route::from(&none);
+        assert_eq!((c.oif, c.priority, c.nh_id), (0, 0, 0));
+        assert_eq!(c.dst.addr.family, crate::types::IPDB_V4);
+        assert_eq!((c.src, c.gateway), (ipdb_net::ZERO, ipdb_addr::ZERO));
+    }
+
+    /// C callers compare these structs with `memcmp`: the in-place fill of
+    /// a lookup must leave no byte of the caller's struct as it was,
+    /// padding included.
+    #[test]
+    fn the_in_place_fill_writes_every_byte() {
+        use std::mem::{size_of, MaybeUninit};
+        let r = full_route();
+        let filled = |junk: u8| {
+            let mut m = MaybeUninit::<ipdb_route>::uninit();
+            // SAFETY: `m` is writable for one `ipdb_route`; bytes are any
+            // `u8` values.
+            unsafe {
+                m.as_mut_ptr()
+                    .cast::<u8>()
+                    .write_bytes(junk, size_of::<ipdb_route>())
+            };
+            let out = crate::boundary::Out::new(m.as_mut_ptr(), "out").unwrap();
+            out.init(ipdb_route::ZERO).fill(&r);
+            // SAFETY: every byte was set (the junk, then the fill), so
+            // reading them as bytes reads initialised memory.
+            unsafe {
+                std::slice::from_raw_parts(m.as_ptr().cast::<u8>(), size_of::<ipdb_route>())
+                    .to_vec()
+            }
+        };
+        assert_eq!(filled(0xaa), filled(0x55));
     }
 
     #[test]

@@ -75,8 +75,20 @@ pub struct ipdb_iface {
 pub(crate) trait CValue<R>: Sized {
     /// The all-zero value: no address, no scope id.
     const ZERO: Self;
-    /// Refuse what the struct cannot hold (a NUL in a scope id).
-    fn representable(r: &R) -> Result<(), Failure>;
+    /// Whether the struct can hold `r`: every value but one whose scope id
+    /// contains a NUL byte.
+    fn holds(r: &R) -> bool;
+    /// Refuse what the struct cannot hold, as the failure a call reports.
+    #[inline]
+    fn representable(r: &R) -> Result<(), Failure> {
+        if Self::holds(r) {
+            return Ok(());
+        }
+        Err(Failure::Invalid {
+            arg: "text",
+            why: "the scope id contains a NUL byte, which ipdb_addr cannot hold",
+        })
+    }
     /// Set the fields of a zeroed struct from a representable `r`.
     fn fill(&mut self, r: &R);
 
@@ -112,14 +124,9 @@ impl CValue<IpAddress> for ipdb_addr {
     };
 
     #[inline]
-    fn representable(a: &IpAddress) -> Result<(), Failure> {
-        match a.scope_id() {
-            Some(scope) if scope.as_bytes().contains(&0) => Err(Failure::Invalid {
-                arg: "text",
-                why: "the scope id contains a NUL byte, which ipdb_addr cannot hold",
-            }),
-            _ => Ok(()),
-        }
+    fn holds(a: &IpAddress) -> bool {
+        !a.scope_id()
+            .is_some_and(|scope| scope.as_bytes().contains(&0))
     }
 
     #[inline]
@@ -153,14 +160,16 @@ impl ipdb_addr {
             .ok_or_else(|| invalid("scope_id has no NUL terminator"))?;
         match self.family {
             IPDB_V4 => {
-                if self.bytes[4..].iter().any(|&b| b != 0) {
+                // The 16 bytes as one big-endian number: the IPv4 address
+                // is its top 32 bits, and the 96 below must be zero.
+                let bits = u128::from_be_bytes(self.bytes);
+                if bits << 32 != 0 {
                     return Err(invalid("an IPv4 address must keep bytes[4..16] zero"));
                 }
                 if scope_len != 0 {
                     return Err(invalid("an IPv4 address has no scope id"));
                 }
-                let o = [self.bytes[0], self.bytes[1], self.bytes[2], self.bytes[3]];
-                Ok(IpAddress::V4(Ipv4Address::from_octets(o)))
+                Ok(IpAddress::V4(Ipv4Address::from_u32((bits >> 96) as u32)))
             }
             IPDB_V6 => {
                 let a = Ipv6Address::from_octets(self.bytes);
@@ -214,8 +223,8 @@ impl CValue<IpNetwork> for ipdb_net {
     };
 
     #[inline]
-    fn representable(n: &IpNetwork) -> Result<(), Failure> {
-        ipdb_addr::representable(&n.network_address())
+    fn holds(n: &IpNetwork) -> bool {
+        ipdb_addr::holds(&n.network_address())
     }
 
     #[inline]
@@ -249,8 +258,8 @@ impl CValue<IpInterface> for ipdb_iface {
         prefixlen: 0,
     };
 
-    fn representable(i: &IpInterface) -> Result<(), Failure> {
-        ipdb_addr::representable(&iface_address(i))
+    fn holds(i: &IpInterface) -> bool {
+        ipdb_addr::holds(&iface_address(i))
     }
 
     fn fill(&mut self, i: &IpInterface) {
