@@ -258,6 +258,8 @@ impl<'a> Message<'a> {
     /// Decodes the message as a control message, if it is one
     /// (`NLMSG_ERROR`, `NLMSG_DONE`, `NLMSG_NOOP`, `NLMSG_OVERRUN`);
     /// other types give [`Control::Data`].
+    // Inline: a dump asks this of every message, and nearly all are data.
+    #[inline]
     pub fn control(&self) -> Result<Control<'a>, Error> {
         Ok(match self.header.kind {
             NLMSG_ERROR => Control::Error(ErrorMsg::parse(self)?),
