@@ -71,9 +71,21 @@ impl<'a> FamilyRepr<'a> for RouteKeys<'a> {
             let a = a?;
             let p = a.payload();
             match a.kind() {
-                RTA_TABLE => self.table = u32::decode(p).or(self.table),
-                RTA_DST => self.dst = IpAddr::decode(p).or(self.dst),
-                RTA_OIF => self.oif = u32::decode(p).or(self.oif),
+                RTA_TABLE => {
+                    if let Some(v) = u32::decode(p) {
+                        self.table = Some(v);
+                    }
+                }
+                RTA_DST => {
+                    if let Some(v) = IpAddr::decode(p) {
+                        self.dst = Some(v);
+                    }
+                }
+                RTA_OIF => {
+                    if let Some(v) = u32::decode(p) {
+                        self.oif = Some(v);
+                    }
+                }
                 RTA_MULTIPATH => {
                     if let Ok(m) = Multipath::Raw(p, a.offset() + RTA_HDRLEN).validate() {
                         self.multipath = Some(m);
