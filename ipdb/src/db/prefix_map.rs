@@ -87,6 +87,11 @@ impl<K: PrefixBits, V> PrefixMap<K, V> {
         self.len
     }
 
+    /// How many prefixes of length `len` hold a value.
+    pub fn len_of(&self, len: u8) -> usize {
+        self.by_len.get(usize::from(len)).map_or(0, HashMap::len)
+    }
+
     /// Whether no prefix holds a value.
     pub fn is_empty(&self) -> bool {
         self.len == 0
