@@ -41,6 +41,16 @@ static inline const char *net_text(const ipdb_net *n, char buf[IPDB_TEXT_SIZE])
     return buf;
 }
 
+/* A route's scope-less address as text (through the ipdb_addr it turns
+ * into), or "-" when absent (family 0). */
+static inline const char *ip_text(const ipdb_ip *ip, char buf[IPDB_TEXT_SIZE])
+{
+    ipdb_addr a;
+    if (ip->family == 0 || ipdb_ip_to_addr(ip, &a))
+        return "-";
+    return addr_text(&a, buf);
+}
+
 static inline void print_link(FILE *f, const ipdb_link *l)
 {
     fprintf(f, "link %u %s", l->index, l->name);
@@ -72,16 +82,18 @@ static inline void print_address(FILE *f, const ipdb_address *a)
 static inline void print_route(FILE *f, const ipdb_route *r)
 {
     char b[IPDB_TEXT_SIZE];
-    fprintf(f, "route %s table %u type %u proto %u scope %u", net_text(&r->dst, b), r->table,
-            r->route_type, r->protocol, r->scope);
+    fprintf(f, "route %s/%u table %u type %u proto %u scope %u", ip_text(&r->dst, b), r->dst_len,
+            r->table, r->route_type, r->protocol, r->scope);
+    if (r->src.family)
+        fprintf(f, " from %s/%u", ip_text(&r->src, b), r->src_len);
     if (r->gateway.family)
-        fprintf(f, " via %s", addr_text(&r->gateway, b));
+        fprintf(f, " via %s", ip_text(&r->gateway, b));
     if (r->oif)
         fprintf(f, " dev %u", r->oif);
     if (r->priority)
         fprintf(f, " metric %u", r->priority);
     if (r->prefsrc.family)
-        fprintf(f, " src %s", addr_text(&r->prefsrc, b));
+        fprintf(f, " src %s", ip_text(&r->prefsrc, b));
     if (r->nexthops)
         fprintf(f, " nexthops %u", r->nexthops);
     fputc('\n', f);

@@ -589,8 +589,37 @@ typedef struct ipdb_net {
 } ipdb_net;
 
 /**
+ * An IPv4 or IPv6 address without a scope id: the address fields of
+ * `ipdb_route` (the kernel keeps no scope ids in routes: the link of a
+ * link-local gateway is the route's `oif`).
+ *
+ * Its fields are the first fields of `ipdb_addr`, at the same offsets, so
+ * an `ipdb_addr` is this value plus an empty scope id: copy `bytes` and
+ * `family` into a zeroed `ipdb_addr`, or call `ipdb_ip_to_addr`, which
+ * also checks the value. Absent is `family` 0 (all bytes zero).
+ */
+typedef struct ipdb_ip {
+  /**
+   * The address in network byte order; IPv4 uses the first 4 bytes and
+   * keeps the other 12 zero.
+   */
+  uint8_t bytes[16];
+  /**
+   * `IPDB_V4` (4), `IPDB_V6` (6), or 0 when absent.
+   */
+  uint8_t family;
+} ipdb_ip;
+
+/**
  * A route (`ip route`), any table. The hops of a multipath route come
  * from `ipdb_snapshot_route_hops`.
+ *
+ * Its addresses are `ipdb_ip` values, without scope ids: the kernel keeps
+ * none in a route (a link-local gateway's link is `oif`). Turn one into
+ * an `ipdb_addr` with `ipdb_ip_to_addr`; the destination as an
+ * `ipdb_net` is that address with `prefixlen = dst_len`. (A route built
+ * by hand on the Rust side with a scope id in its gateway or preferred
+ * source gives the address here without it.)
  */
 typedef struct ipdb_route {
   /**
@@ -638,21 +667,31 @@ typedef struct ipdb_route {
    */
   uint8_t tos;
   /**
-   * Destination prefix; `0.0.0.0/0` or `::/0` for a default route.
+   * `rtm_dst_len`: the prefix length of `dst` (0 for a default route).
    */
-  struct ipdb_net dst;
+  uint8_t dst_len;
   /**
-   * Source prefix (IPv6 source routing); `addr.family` 0 when none.
+   * `rtm_src_len`: the prefix length of `src`; 0 when there is none.
    */
-  struct ipdb_net src;
+  uint8_t src_len;
   /**
-   * `RTA_GATEWAY`; family 0 when none.
+   * Destination prefix's address (`dst`/`dst_len`); `0.0.0.0` or `::`
+   * for a default route.
    */
-  struct ipdb_addr gateway;
+  struct ipdb_ip dst;
+  /**
+   * Source prefix's address (IPv6 source routing, `src`/`src_len`);
+   * family 0 when none.
+   */
+  struct ipdb_ip src;
+  /**
+   * `RTA_GATEWAY` (or `RTA_VIA` of the other family); family 0 when none.
+   */
+  struct ipdb_ip gateway;
   /**
    * `RTA_PREFSRC`; family 0 when none.
    */
-  struct ipdb_addr prefsrc;
+  struct ipdb_ip prefsrc;
 } ipdb_route;
 
 /**
@@ -2259,6 +2298,23 @@ int ipdb_txn_rule(const struct ipdb_db *db,
                   uint64_t id,
                   bool add,
                   const struct ipdb_rule_spec *spec);
+
+/**
+ * Converts a scope-less address (a route's `dst`, `src`, `gateway` or
+ * `prefsrc`) into an `ipdb_addr` with an empty scope id, for the
+ * functions that take one (`ipdb_addr_format`, `ipdb_db_route_lookup`,
+ * an `ipdb_route_spec`...). For a route's prefix, set `ipdb_net.prefixlen`
+ * to `dst_len` (or `src_len`) beside the converted address.
+ *
+ * Errors: `IPDB_NULL_PARAMETER`; `IPDB_INVALID_ARGUMENT` when `family`
+ * is not `IPDB_V4` or `IPDB_V6` (an absent address, family 0, included)
+ * or an IPv4 address has bytes 4..16 set. `out` is written on success
+ * only.
+ *
+ * # Safety
+ * `ip` points to an `ipdb_ip`; `out` to a writable `ipdb_addr`.
+ */
+int ipdb_ip_to_addr(const struct ipdb_ip *ip, struct ipdb_addr *out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -8,8 +8,9 @@
 //! - `boundary`: the panic guard, the per-thread last error, and every
 //!   raw-pointer conversion (all `unsafe` of the crate lives there).
 //! - `status`: the numbered `IPDB_*` codes and `ipdb_status_str`.
-//! - `types`: the plain-old-data `ipdb_addr`, `ipdb_net`, `ipdb_iface` and
-//!   their checked conversions.
+//! - `types`: the plain-old-data `ipdb_addr`, `ipdb_net`, `ipdb_iface`,
+//!   the scope-less `ipdb_ip` of route records, and their checked
+//!   conversions.
 //! - `text`: text styles, property flags, formatting into caller buffers.
 //! - `addr`, `net`, `iface`: the IP math of `ipdb::ip` per value type.
 //! - `iter`: iterator handles (hosts, addresses, subnets).

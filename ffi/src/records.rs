@@ -13,7 +13,7 @@ use std::ffi::c_char;
 use ipdb::ip::{IpAddress, IpNetwork};
 use ipdb::records::{Address, HwAddr, Link, Neighbour, Route, RouteHop, Rule};
 
-use crate::types::{ipdb_addr, ipdb_net, CValue};
+use crate::types::{ipdb_addr, ipdb_ip, ipdb_net, CValue};
 
 /// Size of the name fields (`IFNAMSIZ`): up to 15 bytes and a NUL.
 pub const IPDB_NAME_SIZE: usize = 16;
@@ -78,6 +78,13 @@ pub struct ipdb_address {
 
 /// A route (`ip route`), any table. The hops of a multipath route come
 /// from `ipdb_snapshot_route_hops`.
+///
+/// Its addresses are `ipdb_ip` values, without scope ids: the kernel keeps
+/// none in a route (a link-local gateway's link is `oif`). Turn one into
+/// an `ipdb_addr` with `ipdb_ip_to_addr`; the destination as an
+/// `ipdb_net` is that address with `prefixlen = dst_len`. (A route built
+/// by hand on the Rust side with a scope id in its gateway or preferred
+/// source gives the address here without it.)
 #[repr(C)]
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct ipdb_route {
@@ -103,14 +110,20 @@ pub struct ipdb_route {
     pub route_type: u8,
     /// `rtm_tos`.
     pub tos: u8,
-    /// Destination prefix; `0.0.0.0/0` or `::/0` for a default route.
-    pub dst: ipdb_net,
-    /// Source prefix (IPv6 source routing); `addr.family` 0 when none.
-    pub src: ipdb_net,
-    /// `RTA_GATEWAY`; family 0 when none.
-    pub gateway: ipdb_addr,
+    /// `rtm_dst_len`: the prefix length of `dst` (0 for a default route).
+    pub dst_len: u8,
+    /// `rtm_src_len`: the prefix length of `src`; 0 when there is none.
+    pub src_len: u8,
+    /// Destination prefix's address (`dst`/`dst_len`); `0.0.0.0` or `::`
+    /// for a default route.
+    pub dst: ipdb_ip,
+    /// Source prefix's address (IPv6 source routing, `src`/`src_len`);
+    /// family 0 when none.
+    pub src: ipdb_ip,
+    /// `RTA_GATEWAY` (or `RTA_VIA` of the other family); family 0 when none.
+    pub gateway: ipdb_ip,
     /// `RTA_PREFSRC`; family 0 when none.
-    pub prefsrc: ipdb_addr,
+    pub prefsrc: ipdb_ip,
 }
 
 /// One hop of a multipath route.
@@ -276,14 +289,16 @@ impl ipdb_route {
         scope: 0,
         route_type: 0,
         tos: 0,
-        dst: ipdb_net::ZERO,
-        src: ipdb_net::ZERO,
-        gateway: ipdb_addr::ZERO,
-        prefsrc: ipdb_addr::ZERO,
+        dst_len: 0,
+        src_len: 0,
+        dst: ipdb_ip::ZERO,
+        src: ipdb_ip::ZERO,
+        gateway: ipdb_ip::ZERO,
+        prefsrc: ipdb_ip::ZERO,
     };
 
     /// Sets the fields of a zeroed route from `r`, in place: lookups write
-    /// straight into the caller's struct, since building this 292-byte
+    /// straight into the caller's struct, since building this 100-byte
     /// value and moving it costs more than the lookup's own work. Inlined
     /// for the same reason (as a call it was a measurable part of a lookup).
     #[inline]
@@ -299,8 +314,10 @@ impl ipdb_route {
         self.scope = r.scope;
         self.route_type = r.kind;
         self.tos = r.tos;
-        fill_value(&mut self.dst, Some(&r.dst));
-        fill_value(&mut self.src, r.src.as_deref());
+        self.dst.fill_net(&mut self.dst_len, &r.dst);
+        if let Some(src) = r.src.as_deref() {
+            self.src.fill_net(&mut self.src_len, src);
+        }
         fill_value(&mut self.gateway, r.gateway.as_ref().or(r.via.as_ref()));
         fill_value(&mut self.prefsrc, r.prefsrc.as_ref());
     }
@@ -392,7 +409,8 @@ mod tests {
     }
 
     /// A route with every C field set, an IPv6 gateway with a scope id and
-    /// a preferred source whose scope id `ipdb_addr` cannot hold.
+    /// a preferred source whose scope id `ipdb_addr` could not hold (a
+    /// NUL): `ipdb_route` keeps neither scope id, and both addresses.
     fn full_route() -> Route {
         let ip = |s: &str| s.parse::<IpAddress>().unwrap();
         let nul_scope = ipdb::ip::ScopeId::new("a\0b").unwrap();
@@ -426,8 +444,18 @@ mod tests {
         }
     }
 
+    /// The C value of a route address, read back through `ipdb_ip_to_addr`.
+    fn back(ip: &ipdb_ip) -> IpAddress {
+        let mut a = std::mem::MaybeUninit::<ipdb_addr>::uninit();
+        // SAFETY: a valid `ipdb_ip`, a writable out.
+        let rc = unsafe { crate::types::ipdb_ip_to_addr(ip, a.as_mut_ptr()) };
+        assert_eq!(rc, crate::status::IPDB_OK);
+        // SAFETY: written on IPDB_OK.
+        unsafe { a.assume_init() }.check("ip").unwrap()
+    }
+
     #[test]
-    fn a_route_fills_every_field_and_drops_what_c_cannot_hold() {
+    fn a_route_fills_every_field_without_scope_ids() {
         let r = full_route();
         let c = ipdb_route::from(&r);
         assert_eq!(
@@ -438,16 +466,18 @@ mod tests {
             (c.family, c.protocol, c.scope, c.route_type, c.tos),
             (10, 4, 0, 1, 4)
         );
-        assert_eq!(c.dst.check("dst").unwrap(), r.dst);
-        assert_eq!(c.src.check("src").unwrap(), *r.src.unwrap());
-        assert_eq!(c.gateway.check("gw").unwrap(), r.gateway.unwrap());
-        assert_eq!(c.gateway.scope_id[..5], [101, 116, 104, 48, 0]); // "eth0"
-        assert_eq!(c.prefsrc, ipdb_addr::ZERO);
+        assert_eq!((c.dst_len, c.src_len), (64, 48));
+        assert_eq!(back(&c.dst), r.dst.network_address());
+        assert_eq!(back(&c.src), r.src.unwrap().network_address());
+        assert_eq!(back(&c.gateway), "fe80::1".parse().unwrap());
+        assert_eq!(back(&c.prefsrc), "fe80::2".parse().unwrap());
+        assert_eq!(c.gateway.family, crate::types::IPDB_V6);
         let none = Route {
             family: 2,
             dst: "0.0.0.0/0".parse().unwrap(),
             src: None,
             gateway: None,
+            via: Some("192.0.2.1".parse().unwrap()),
             prefsrc: None,
             oif: None,
             priority: None,
@@ -456,8 +486,11 @@ mod tests {
         };
         let c = ipdb_route::from(&none);
         assert_eq!((c.oif, c.priority, c.nh_id), (0, 0, 0));
-        assert_eq!(c.dst.addr.family, crate::types::IPDB_V4);
-        assert_eq!((c.src, c.gateway), (ipdb_net::ZERO, ipdb_addr::ZERO));
+        assert_eq!((c.dst.family, c.dst_len), (crate::types::IPDB_V4, 0));
+        assert_eq!((c.src, c.src_len), (ipdb_ip::ZERO, 0));
+        assert_eq!(c.prefsrc, ipdb_ip::ZERO);
+        assert_eq!(back(&c.gateway), "192.0.2.1".parse().unwrap());
+        assert_eq!(c.gateway.bytes[4..], [0; 12]);
     }
 
     /// C callers compare these structs with `memcmp`: the in-place fill of

@@ -5,14 +5,14 @@
 //! library never allocates for IP math. Every struct coming from C is
 //! validated before use, since C can put anything in its fields.
 
-use std::ffi::c_char;
+use std::ffi::{c_char, c_int};
 
 use ipdb::ip::{
     Address, Interface, IpAddress, IpInterface, IpNetwork, Ipv4Address, Ipv6Address, Network,
     ScopeId,
 };
 
-use crate::boundary::{Failure, Out, Outcome};
+use crate::boundary::{guard, input, Failure, Out, Outcome};
 
 /// `family` value of an IPv4 `ipdb_addr` (the IP version number, not `AF_INET`).
 pub const IPDB_V4: u8 = 4;
@@ -41,6 +41,24 @@ pub struct ipdb_addr {
     /// NUL-terminated, no `%`; an empty string means no scope id. Always
     /// empty for IPv4.
     pub scope_id: [c_char; IPDB_SCOPE_ID_SIZE],
+}
+
+/// An IPv4 or IPv6 address without a scope id: the address fields of
+/// `ipdb_route` (the kernel keeps no scope ids in routes: the link of a
+/// link-local gateway is the route's `oif`).
+///
+/// Its fields are the first fields of `ipdb_addr`, at the same offsets, so
+/// an `ipdb_addr` is this value plus an empty scope id: copy `bytes` and
+/// `family` into a zeroed `ipdb_addr`, or call `ipdb_ip_to_addr`, which
+/// also checks the value. Absent is `family` 0 (all bytes zero).
+#[repr(C)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct ipdb_ip {
+    /// The address in network byte order; IPv4 uses the first 4 bytes and
+    /// keeps the other 12 zero.
+    pub bytes: [u8; 16],
+    /// `IPDB_V4` (4), `IPDB_V6` (6), or 0 when absent.
+    pub family: u8,
 }
 
 /// An IP network: an address with no bits set right of the prefix length
@@ -131,12 +149,7 @@ impl CValue<IpAddress> for ipdb_addr {
 
     #[inline]
     fn fill(&mut self, a: &IpAddress) {
-        let (family, bits) = match a {
-            IpAddress::V4(v4) => (IPDB_V4, u128::from(v4.to_u32()) << 96),
-            IpAddress::V6(v6) => (IPDB_V6, v6.to_u128()),
-        };
-        self.bytes = bits.to_be_bytes();
-        self.family = family;
+        (self.family, self.bytes) = family_bytes(a);
         if let Some(scope) = a.scope_id() {
             // ScopeId::CAPACITY (47) < IPDB_SCOPE_ID_SIZE: the NUL stays.
             for (dst, &src) in self.scope_id.iter_mut().zip(scope.as_bytes()) {
@@ -144,6 +157,85 @@ impl CValue<IpAddress> for ipdb_addr {
             }
         }
     }
+}
+
+/// The `family` value (the IP version: `IPDB_V4` or `IPDB_V6`) and the 16
+/// address bytes of `a` (IPv4 in the first 4), the part `ipdb_addr` and
+/// `ipdb_ip` share.
+#[inline]
+fn c_bytes<A: Address>(a: &A) -> (u8, [u8; 16]) {
+    let bits = a.to_bits() << (128 - u32::from(A::BITS));
+    (A::VERSION, bits.to_be_bytes())
+}
+
+#[inline]
+fn family_bytes(a: &IpAddress) -> (u8, [u8; 16]) {
+    match a {
+        IpAddress::V4(a) => c_bytes(a),
+        IpAddress::V6(a) => c_bytes(a),
+    }
+}
+
+/// Routes' addresses: every address fits, its scope id (kernel routes have
+/// none) is not kept.
+impl CValue<IpAddress> for ipdb_ip {
+    const ZERO: Self = ipdb_ip {
+        bytes: [0; 16],
+        family: 0,
+    };
+
+    #[inline]
+    fn holds(_: &IpAddress) -> bool {
+        true
+    }
+
+    #[inline]
+    fn fill(&mut self, a: &IpAddress) {
+        (self.family, self.bytes) = family_bytes(a);
+    }
+}
+
+impl ipdb_ip {
+    /// Sets a zeroed address and its prefix length from the network `n`
+    /// (a route's destination or source prefix), without `n`'s scope id.
+    #[inline]
+    pub(crate) fn fill_net(&mut self, len: &mut u8, n: &IpNetwork) {
+        (self.family, self.bytes) = match n {
+            IpNetwork::V4(n) => c_bytes(&n.network_address()),
+            IpNetwork::V6(n) => c_bytes(&n.network_address()),
+        };
+        *len = n.prefixlen();
+    }
+}
+
+/// Converts a scope-less address (a route's `dst`, `src`, `gateway` or
+/// `prefsrc`) into an `ipdb_addr` with an empty scope id, for the
+/// functions that take one (`ipdb_addr_format`, `ipdb_db_route_lookup`,
+/// an `ipdb_route_spec`...). For a route's prefix, set `ipdb_net.prefixlen`
+/// to `dst_len` (or `src_len`) beside the converted address.
+///
+/// Errors: `IPDB_NULL_PARAMETER`; `IPDB_INVALID_ARGUMENT` when `family`
+/// is not `IPDB_V4` or `IPDB_V6` (an absent address, family 0, included)
+/// or an IPv4 address has bytes 4..16 set. `out` is written on success
+/// only.
+///
+/// # Safety
+/// `ip` points to an `ipdb_ip`; `out` to a writable `ipdb_addr`.
+#[no_mangle]
+pub unsafe extern "C" fn ipdb_ip_to_addr(ip: *const ipdb_ip, out: *mut ipdb_addr) -> c_int {
+    guard(|| {
+        let ip = input(ip, "ip")?;
+        let out = Out::new(out, "out")?;
+        let a = ipdb_addr {
+            bytes: ip.bytes,
+            family: ip.family,
+            scope_id: [0; IPDB_SCOPE_ID_SIZE],
+        };
+        // The one validator of C addresses decides what is valid.
+        a.check("ip")?;
+        out.write(a);
+        Ok(())
+    })
 }
 
 impl ipdb_addr {
@@ -298,6 +390,48 @@ mod tests {
         assert_eq!(ipdb_net::from_rust(&n).unwrap().check("n").unwrap(), n);
         let i: IpInterface = "192.0.2.5/24".parse().unwrap();
         assert_eq!(ipdb_iface::from_rust(&i).unwrap().check("i").unwrap(), i);
+    }
+
+    /// `ipdb_ip` is the head of `ipdb_addr`: C may copy one into the other.
+    #[test]
+    fn ipdb_ip_is_the_head_of_ipdb_addr() {
+        use std::mem::offset_of;
+        assert_eq!(offset_of!(ipdb_ip, bytes), offset_of!(ipdb_addr, bytes));
+        assert_eq!(offset_of!(ipdb_ip, family), offset_of!(ipdb_addr, family));
+        assert_eq!(std::mem::size_of::<ipdb_ip>(), 17);
+    }
+
+    #[test]
+    fn ipdb_ip_to_addr_checks_like_every_address() {
+        use crate::status::*;
+        let to_addr = |ip: *const ipdb_ip, out: *mut ipdb_addr| {
+            // SAFETY: NULL or valid pointers, as each case passes.
+            unsafe { ipdb_ip_to_addr(ip, out) }
+        };
+        let mut out = ipdb_addr::ZERO;
+        for s in ["192.0.2.1", "fe80::1", "::"] {
+            let a: IpAddress = s.parse().unwrap();
+            let mut ip = ipdb_ip::ZERO;
+            ip.fill(&a);
+            assert_eq!(to_addr(&ip, &mut out), IPDB_OK, "{s}");
+            assert_eq!(out, ipdb_addr::from_rust(&a).unwrap(), "{s}");
+        }
+        let good = ipdb_ip {
+            bytes: out.bytes,
+            family: IPDB_V6,
+        };
+        assert_eq!(to_addr(std::ptr::null(), &mut out), IPDB_NULL_PARAMETER);
+        assert_eq!(to_addr(&good, std::ptr::null_mut()), IPDB_NULL_PARAMETER);
+        let before = out;
+        let absent = ipdb_ip::ZERO;
+        assert_eq!(to_addr(&absent, &mut out), IPDB_INVALID_ARGUMENT);
+        let mut v4 = ipdb_ip {
+            family: IPDB_V4,
+            ..absent
+        };
+        v4.bytes[15] = 1;
+        assert_eq!(to_addr(&v4, &mut out), IPDB_INVALID_ARGUMENT);
+        assert_eq!(out, before, "out is written on success only");
     }
 
     #[test]

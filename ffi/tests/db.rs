@@ -123,7 +123,7 @@ fn snapshot_lookup_callbacks_and_a_failed_commit_in_a_namespace() {
         let routes = std::slice::from_raw_parts(routes, nr);
         let r = routes
             .iter()
-            .position(|r| r.dst.addr.bytes[..2] == [10, 9] && r.dst.prefixlen == 16)
+            .position(|r| r.dst.bytes[..2] == [10, 9] && r.dst_len == 16)
             .expect("10.9.0.0/16 in the snapshot");
         assert_eq!(routes[r].oif, v0.index);
         assert_eq!(routes[r].gateway.bytes[..4], [10, 1, 0, 254]);
@@ -140,6 +140,25 @@ fn snapshot_lookup_callbacks_and_a_failed_commit_in_a_namespace() {
         // The arrays are the snapshot's: copy what outlives it.
         let route = routes[r];
         ipdb_snapshot_free(snap);
+        // A route's scope-less addresses as the `ipdb_addr` / `ipdb_net`
+        // that other calls take.
+        let mut gateway = MaybeUninit::<ipdb_addr>::uninit();
+        assert_eq!(
+            ipdb_ip_to_addr(&route.gateway, gateway.as_mut_ptr()),
+            IPDB_OK
+        );
+        let gateway = gateway.assume_init();
+        assert_eq!((gateway.bytes, gateway.family), (route.gateway.bytes, 4));
+        let mut dst = ipdb_net {
+            addr: gateway,
+            prefixlen: route.dst_len,
+        };
+        assert_eq!(ipdb_ip_to_addr(&route.dst, &mut dst.addr), IPDB_OK);
+        assert_eq!(
+            ipdb_ip_to_addr(&route.src, &mut dst.addr),
+            IPDB_INVALID_ARGUMENT,
+            "an absent address (family 0) is no address"
+        );
 
         // Lookups.
         let mut l = MaybeUninit::<ipdb_link>::uninit();
@@ -153,15 +172,13 @@ fn snapshot_lookup_callbacks_and_a_failed_commit_in_a_namespace() {
             ipdb_db_link_by_index(db, 9999, l.as_mut_ptr()),
             IPDB_NO_VALUE
         );
-        let mut a = route.gateway;
+        let mut a = gateway;
         a.bytes[..4].copy_from_slice(&[10, 9, 3, 4]);
         let mut out = MaybeUninit::<ipdb_route>::uninit();
         assert_eq!(ipdb_db_route_lookup(db, 254, &a, out.as_mut_ptr()), IPDB_OK);
-        assert_eq!(out.assume_init().dst, route.dst);
-        assert_eq!(
-            ipdb_db_route_get(db, 254, &route.dst, out.as_mut_ptr()),
-            IPDB_OK
-        );
+        assert_eq!(out.assume_init(), route);
+        assert_eq!(ipdb_db_route_get(db, 254, &dst, out.as_mut_ptr()), IPDB_OK);
+        assert_eq!(out.assume_init(), route);
         a.bytes[..4].copy_from_slice(&[192, 0, 2, 1]);
         assert_eq!(
             ipdb_db_route_lookup(db, 254, &a, out.as_mut_ptr()),
@@ -218,8 +235,8 @@ fn snapshot_lookup_callbacks_and_a_failed_commit_in_a_namespace() {
             IPDB_OK
         );
         let mut spec = ipdb_route_spec {
-            dst: route.dst,
-            gateway: route.gateway,
+            dst,
+            gateway,
             table: 0,
             priority: 0,
             dev: [0; IPDB_NAME_SIZE],

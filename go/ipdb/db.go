@@ -156,8 +156,9 @@ type Route struct {
 	Family   uint8
 	Table    uint32
 	Dst      netip.Prefix
-	Gateway  netip.Addr // invalid when none
-	OIF      uint32     // 0: none
+	Src      netip.Prefix // source prefix (IPv6 source routing); invalid when none
+	Gateway  netip.Addr   // invalid when none
+	OIF      uint32       // 0: none
 	Priority uint32
 	Protocol uint8
 	Scope    uint8
@@ -195,12 +196,29 @@ func goAddress(c *C.ipdb_address) Address {
 	}
 }
 
+// optIP is a route's address (ipdb_ip: no scope id); invalid when absent.
+func optIP(c *C.ipdb_ip) netip.Addr {
+	if c.family == 0 {
+		return netip.Addr{}
+	}
+	return addrFrom(c.family, &c.bytes)
+}
+
+// optPrefix is a route's prefix; invalid when its address is absent.
+func optPrefix(c *C.ipdb_ip, bits C.uint8_t) netip.Prefix {
+	if c.family == 0 {
+		return netip.Prefix{}
+	}
+	return netip.PrefixFrom(optIP(c), int(bits))
+}
+
 func goRoute(c *C.ipdb_route) Route {
 	return Route{
-		Family: uint8(c.family), Table: uint32(c.table), Dst: goNet(&c.dst),
-		Gateway: optAddr(&c.gateway), OIF: uint32(c.oif), Priority: uint32(c.priority),
+		Family: uint8(c.family), Table: uint32(c.table),
+		Dst: optPrefix(&c.dst, c.dst_len), Src: optPrefix(&c.src, c.src_len),
+		Gateway: optIP(&c.gateway), OIF: uint32(c.oif), Priority: uint32(c.priority),
 		Protocol: uint8(c.protocol), Scope: uint8(c.scope), Type: uint8(c.route_type),
-		PrefSrc: optAddr(&c.prefsrc), NextHops: int(c.nexthops),
+		PrefSrc: optIP(&c.prefsrc), NextHops: int(c.nexthops),
 	}
 }
 

@@ -164,16 +164,22 @@ func cAddr(a netip.Addr) (C.ipdb_addr, error) {
 }
 
 // goAddr converts an ipdb_addr the library wrote back to a netip.Addr.
-func goAddr(c *C.ipdb_addr) netip.Addr {
-	if c.family == C.IPDB_V4 {
-		return netip.AddrFrom4([4]byte{byte(c.bytes[0]), byte(c.bytes[1]), byte(c.bytes[2]), byte(c.bytes[3])})
+// addrFrom is the address of the bytes and family that ipdb_addr and
+// ipdb_ip share.
+func addrFrom(family C.uint8_t, bytes *[16]C.uint8_t) netip.Addr {
+	if family == C.IPDB_V4 {
+		return netip.AddrFrom4([4]byte{byte(bytes[0]), byte(bytes[1]), byte(bytes[2]), byte(bytes[3])})
 	}
 	var b [16]byte
 	for i := range b {
-		b[i] = byte(c.bytes[i])
+		b[i] = byte(bytes[i])
 	}
-	a := netip.AddrFrom16(b)
-	if c.scope_id[0] != 0 {
+	return netip.AddrFrom16(b)
+}
+
+func goAddr(c *C.ipdb_addr) netip.Addr {
+	a := addrFrom(c.family, &c.bytes)
+	if c.family == C.IPDB_V6 && c.scope_id[0] != 0 {
 		a = a.WithZone(C.GoString(&c.scope_id[0]))
 	}
 	return a
