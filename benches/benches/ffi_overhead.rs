@@ -24,14 +24,15 @@
 //! Rust user calls for a route by address (read lock, match, decode into
 //! an owned `Route`). C: `ipdb_db_route_lookup` (checks the handle and the
 //! `ipdb_addr`, makes that same call, copies the `Route` into the
-//! caller's flat `ipdb_route`, a subset: no multipath hops, metrics,
-//! input interface, realm, expiry or encapsulation). Each side's result
-//! is read where its call left it (`black_box` of a reference: the Rust
-//! `Option<Route>` in its return slot, the C `ipdb_route` in `out`);
-//! handing the 448-byte `Option<Route>` to `black_box` by value copied it
-//! once more, a cost of the bench, not of the Rust call. Needs root
-//! (network namespaces); without it that group says so on stderr and
-//! measures nothing.
+//! caller's flat 100-byte `ipdb_route`, a subset: no multipath hops,
+//! metrics, input interface, realm, expiry or encapsulation, and
+//! addresses without scope ids, which kernel routes never have). Each
+//! side's result is read where its call left it (`black_box` of a
+//! reference: the Rust `Option<Route>` in its return slot, the C
+//! `ipdb_route` in `out`); handing the 448-byte `Option<Route>` to
+//! `black_box` by value copied it once more, a cost of the bench, not of
+//! the Rust call. Needs root (network namespaces); without it that group
+//! says so on stderr and measures nothing.
 
 use std::hint::black_box;
 use std::mem::MaybeUninit;
