@@ -3,44 +3,12 @@
 use std::cmp::Ordering;
 use std::ffi::{c_char, c_int};
 
-use ipdb::ip::{IpAddress, IpError, Ipv4Address, Ipv6Address};
+use ipdb::ip::IpAddress;
 
-use crate::boundary::{guard, input, input_str, present, Failure, Out, Outcome, TextOut};
+use crate::boundary::{guard, input, input_str, present, Out, TextOut};
+use crate::parse::parse_text_into;
 use crate::text::*;
-use crate::types::{ipdb_addr, CValue};
-
-/// Parses with version detection (`version` 0) or as one version (4 or
-/// 6) and writes the value into `out`: the one place the three parsers
-/// pick their path. The core's result is read where the core wrote it and
-/// the value written into `out` field by field: re-wrapping it into a
-/// larger `Result` first, or moving it, copied it whole (a measurable part
-/// of a parse call).
-#[inline(always)]
-pub(crate) fn parse_into<T, C: CValue<T>>(
-    version: c_int,
-    out: Out<C>,
-    auto: impl FnOnce() -> Result<T, IpError>,
-    v4: impl FnOnce() -> Result<T, IpError>,
-    v6: impl FnOnce() -> Result<T, IpError>,
-) -> Outcome {
-    let parsed = match version {
-        0 => auto(),
-        4 => v4(),
-        6 => v6(),
-        _ => {
-            return Err(Failure::Invalid {
-                arg: "version",
-                why: "must be 0 (detect), 4 or 6",
-            })
-        }
-    };
-    // By reference: moving the value out of the callee's result first
-    // costs a copy whose wide loads stall on the callee's narrow stores.
-    match &parsed {
-        Ok(v) => out.put(v),
-        Err(e) => Err((*e).into()),
-    }
-}
+use crate::types::ipdb_addr;
 
 /// Sign of an ordering, for C's `compare` convention.
 pub(crate) fn sign(o: Ordering) -> c_int {
@@ -71,16 +39,7 @@ pub unsafe extern "C" fn ipdb_addr_parse(
     version: c_int,
     out: *mut ipdb_addr,
 ) -> c_int {
-    guard(|| {
-        let s = input_str(text, text_len, "text")?;
-        parse_into(
-            version,
-            Out::new(out, "out")?,
-            || IpAddress::parse(s),
-            || Ipv4Address::parse(s).map(IpAddress::V4),
-            || Ipv6Address::parse(s).map(IpAddress::V6),
-        )
-    })
+    guard(|| parse_text_into::<IpAddress, _>(text, text_len, version, (), out))
 }
 
 /// Writes an address as text: `IPDB_TEXT_COMPRESSED` (`str(addr)`, with

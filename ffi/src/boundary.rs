@@ -274,12 +274,29 @@ pub(crate) fn input_str<'a>(
     len: usize,
     arg: &'static str,
 ) -> Result<&'a str, Failure> {
+    text_of(input_bytes(p, len, arg)?, arg)
+}
+
+/// Input bytes given as pointer and length, not yet checked as text: for
+/// parsers that read bytes ([`ipdb::ip::IpAddress::parse_common`]) and
+/// call [`text_of`] only when they cannot answer.
+#[inline]
+pub(crate) fn input_bytes<'a>(
+    p: *const c_char,
+    len: usize,
+    arg: &'static str,
+) -> Result<&'a [u8], Failure> {
     if p.is_null() {
         return Err(Failure::Null(arg));
     }
     // SAFETY: non-NULL; the caller promises `len` readable bytes at `p` that
     // stay unchanged for the call.
-    let bytes = unsafe { std::slice::from_raw_parts(p.cast::<u8>(), len) };
+    Ok(unsafe { std::slice::from_raw_parts(p.cast::<u8>(), len) })
+}
+
+/// The bytes of argument `arg` as text: `IPDB_INVALID_UTF8` unless UTF-8.
+#[inline]
+pub(crate) fn text_of<'a>(bytes: &'a [u8], arg: &'static str) -> Result<&'a str, Failure> {
     // IP text is ASCII: this test (a few overlapping word loads, no loop
     // for text up to 16 bytes) costs less than the general validator on
     // short text, a measurable part of a parse call; anything else takes

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use ipdb::ip::IpAddress;
 use ipdb::txn::Txns;
-use ipdb::Ipdb;
+use ipdb::{Ipdb, RouteRepr};
 
 use crate::boundary::{
     free_handle, guard, input, input_str, optional_cstr, present, shared_handle, Failure, Out,
@@ -276,13 +276,18 @@ pub unsafe extern "C" fn ipdb_db_route_lookup(
         let out = Out::new(out, "out")?;
         // The Rust call itself: the C ABI adds the checks above and the
         // copy into `ipdb_route`, nothing else.
-        let found = db.db.lookup(table, &a);
-        // Read where `lookup` left it: taking the 448-byte `Route` out of
-        // the `Option` (as `present` does) moved it once more per call.
-        let Some(r) = &found else {
-            return Err(Failure::NoValue("no route covers that address"));
-        };
-        out.init(ipdb_route::ZERO).fill(r);
-        Ok(())
+        // `Ipdb::lookup`'s match, copied out of the stored bytes under the
+        // read lock, without building the owned `Route` first.
+        db.db.read(|s| {
+            let found = s.lookup_ref(table, &a);
+            let mut repr = RouteRepr::default();
+            match found.and_then(|r| r.decode_into(&mut repr)) {
+                Some(()) => {
+                    out.init(ipdb_route::ZERO).fill_repr(&repr);
+                    Ok(())
+                }
+                None => Err(Failure::NoValue("no route covers that address")),
+            }
+        })
     })
 }

@@ -2,10 +2,11 @@
 
 use std::ffi::{c_char, c_int};
 
-use ipdb::ip::{Interface, IpAddress, IpInterface};
+use ipdb::ip::{IpAddress, IpInterface};
 
-use crate::addr::{parse_into, sign};
-use crate::boundary::{guard, input, input_str, Out, TextOut};
+use crate::addr::sign;
+use crate::boundary::{guard, input, Out, TextOut};
+use crate::parse::parse_text_into;
 use crate::text::*;
 use crate::types::{ipdb_addr, ipdb_iface, ipdb_net};
 
@@ -27,16 +28,7 @@ pub unsafe extern "C" fn ipdb_iface_parse(
     version: c_int,
     out: *mut ipdb_iface,
 ) -> c_int {
-    guard(|| {
-        let s = input_str(text, text_len, "text")?;
-        parse_into(
-            version,
-            Out::new(out, "out")?,
-            || IpInterface::parse(s),
-            || Interface::parse(s).map(IpInterface::V4),
-            || Interface::parse(s).map(IpInterface::V6),
-        )
-    })
+    guard(|| parse_text_into::<IpInterface, _>(text, text_len, version, (), out))
 }
 
 /// Writes an interface as text, CPython's way: `IPDB_TEXT_COMPRESSED`

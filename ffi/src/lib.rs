@@ -40,6 +40,7 @@ mod iface;
 mod iproute;
 mod iter;
 mod net;
+mod parse;
 mod pending;
 mod ranges;
 mod records;

@@ -5,8 +5,9 @@ use std::ffi::{c_char, c_int, c_uint};
 
 use ipdb::ip::{IpAddress, IpNetwork, Network};
 
-use crate::addr::{parse_into, sign};
-use crate::boundary::{guard, input, input_str, optional, Failure, Out, TextOut};
+use crate::addr::sign;
+use crate::boundary::{guard, input, optional, Failure, Out, TextOut};
+use crate::parse::parse_text_into;
 use crate::text::*;
 use crate::types::{ipdb_addr, ipdb_net};
 
@@ -33,16 +34,7 @@ pub unsafe extern "C" fn ipdb_net_parse(
     strict: bool,
     out: *mut ipdb_net,
 ) -> c_int {
-    guard(|| {
-        let s = input_str(text, text_len, "text")?;
-        parse_into(
-            version,
-            Out::new(out, "out")?,
-            || IpNetwork::parse(s, strict),
-            || Network::parse(s, strict).map(IpNetwork::V4),
-            || Network::parse(s, strict).map(IpNetwork::V6),
-        )
-    })
+    guard(|| parse_text_into::<IpNetwork, _>(text, text_len, version, strict, out))
 }
 
 /// The network `addr/prefixlen`. With `strict`, host bits set in `addr` are

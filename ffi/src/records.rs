@@ -11,7 +11,8 @@
 use std::ffi::c_char;
 
 use ipdb::ip::{IpAddress, IpNetwork};
-use ipdb::records::{Address, HwAddr, Link, Neighbour, Route, RouteHop, Rule};
+use ipdb::records::{prefix, Address, HwAddr, Link, Neighbour, Route, RouteHop, Rule};
+use ipdb::RouteRepr;
 
 use crate::types::{ipdb_addr, ipdb_ip, ipdb_net, CValue};
 
@@ -320,6 +321,41 @@ impl ipdb_route {
         }
         fill_value(&mut self.gateway, r.gateway.as_ref().or(r.via.as_ref()));
         fill_value(&mut self.prefsrc, r.prefsrc.as_ref());
+    }
+
+    /// [`fill`](Self::fill) straight from a stored route's zero-copy view
+    /// (what `Route::from_repr` reads, mapped the same way): a lookup
+    /// copies these fields out under the read lock instead of building
+    /// the 448-byte owned `Route` (boxes and hop list included) and
+    /// copying from that, which cost more than the whole C boundary.
+    /// The two fills agree on every route (a namespace test compares
+    /// them).
+    #[inline]
+    pub(crate) fn fill_repr(&mut self, r: &RouteRepr<'_>) {
+        let (h, a) = (&r.header, &r.attrs);
+        self.table = r.table();
+        self.oif = a.oif.unwrap_or(0);
+        self.priority = a.priority.unwrap_or(0);
+        self.flags = h.flags;
+        self.nh_id = a.nh_id.unwrap_or(0);
+        self.nexthops = r.multipath.iter().flat_map(|m| m.iter()).flatten().count() as u32;
+        self.family = h.family;
+        self.protocol = h.protocol;
+        self.scope = h.scope;
+        self.route_type = h.route_type;
+        self.tos = h.tos;
+        if let Some(dst) = prefix(h.family, a.dst, h.dst_len) {
+            self.dst.fill_net(&mut self.dst_len, &dst);
+        }
+        if let (1.., Some(src)) = (h.src_len, prefix(h.family, a.src, h.src_len)) {
+            self.src.fill_net(&mut self.src_len, &src);
+        }
+        if let Some(g) = a.gateway.or(a.via.map(|v| v.0)) {
+            self.gateway.fill(&IpAddress::from(g));
+        }
+        if let Some(p) = a.prefsrc {
+            self.prefsrc.fill(&IpAddress::from(p));
+        }
     }
 }
 

@@ -122,6 +122,7 @@ pub(crate) trait CValue<R>: Sized {
 impl<T> Out<T> {
     /// Write `r` into the out-pointer in place; nothing is written when `r`
     /// is not representable.
+    #[inline]
     pub(crate) fn put<R>(self, r: &R) -> Outcome
     where
         T: CValue<R>,

@@ -259,3 +259,100 @@ fn snapshot_lookup_callbacks_and_a_failed_commit_in_a_namespace() {
         ipdb_db_close(db);
     }
 }
+
+/// Does `r`'s destination prefix cover the address `a` (same family)?
+fn covers(r: &ipdb_route, a: &ipdb_ip) -> bool {
+    let bits = |b: [u8; 16]| u128::from_be_bytes(b);
+    let shift = 128 - u32::from(r.dst_len);
+    r.dst.family == a.family
+        && bits(r.dst.bytes).checked_shr(shift).unwrap_or(0)
+            == bits(a.bytes).checked_shr(shift).unwrap_or(0)
+}
+
+#[test]
+fn lookups_copy_the_same_route_as_snapshots() {
+    // A lookup copies its route straight from the stored bytes, a snapshot
+    // from the owned record: the two copies must agree on every shape.
+    let ns = testns::require!("ffi-lookup-shapes");
+    ns.ip(&["link", "add", "v0", "type", "veth", "peer", "name", "v1"]);
+    ns.ip(&["link", "set", "v0", "up"]);
+    ns.ip(&["link", "set", "v1", "up"]);
+    ns.ip(&["addr", "add", "10.1.0.1/24", "dev", "v0"]);
+    ns.ip(&["-6", "addr", "add", "2001:db8::1/64", "dev", "v0", "nodad"]);
+    let routes = "route add 192.0.2.0/24 via 10.1.0.2 metric 100 proto static mtu 1400 table 1000
+route add 198.51.100.0/24 table 1000 nexthop via 10.1.0.2 weight 1 nexthop via 10.1.0.3 weight 3
+route add default via 10.1.0.254 table 1000
+route add blackhole 203.0.113.0/24
+route add unreachable 10.77.0.0/16 metric 7
+route add 10.9.0.0/16 dev v0 src 10.1.0.1 scope link
+route add 192.0.2.128/25 via inet6 fe80::1 dev v0
+route add 2001:db8:1::/48 via 2001:db8::2 metric 5
+route add 2001:db8:2::/48 from 2001:db8:9::/48 via 2001:db8::2
+route add 2001:db8:3::/48 nexthop via 2001:db8::2 nexthop via 2001:db8::3
+";
+    ns.ip_batch(routes);
+    let db = open(ns.path(), IPDB_OPEN_NO_THREAD);
+
+    // SAFETY: a live handle and valid out-pointers throughout; the
+    // snapshot's array is read before the snapshot is freed.
+    unsafe {
+        let mut snap = null_mut();
+        assert_eq!(ipdb_db_snapshot(db, &mut snap), IPDB_OK);
+        let (mut p, mut n) = (null(), 0usize);
+        assert_eq!(ipdb_snapshot_routes(snap, &mut p, &mut n), IPDB_OK);
+        let all = std::slice::from_raw_parts(p, n).to_vec();
+        ipdb_snapshot_free(snap);
+
+        let mut checked = Vec::new();
+        for r in &all {
+            // The route a lookup of its first address must find: the only
+            // one with the longest prefix covering it in its table (routes
+            // sharing a prefix, e.g. fe80::/64 on two links, are skipped).
+            let at = &r.dst;
+            let covering: Vec<_> = all
+                .iter()
+                .filter(|o| o.table == r.table && covers(o, at))
+                .collect();
+            let best = covering.iter().map(|o| o.dst_len).max();
+            if best != Some(r.dst_len)
+                || covering.iter().filter(|o| o.dst_len == r.dst_len).count() != 1
+            {
+                continue;
+            }
+            let mut a = MaybeUninit::<ipdb_addr>::uninit();
+            assert_eq!(ipdb_ip_to_addr(at, a.as_mut_ptr()), IPDB_OK);
+            let mut out = MaybeUninit::<ipdb_route>::uninit();
+            assert_eq!(
+                ipdb_db_route_lookup(db, r.table, a.as_ptr(), out.as_mut_ptr()),
+                IPDB_OK,
+                "{r:?}"
+            );
+            assert_eq!(out.assume_init(), *r);
+            checked.push(*r);
+        }
+        // Every shape above was among them.
+        let has = |f: &dyn Fn(&ipdb_route) -> bool, what: &str| {
+            assert!(checked.iter().any(f), "no {what} checked: {checked:?}");
+        };
+        has(&|r| r.nexthops == 2 && r.family == 2, "IPv4 multipath");
+        has(&|r| r.nexthops == 2 && r.family == 10, "IPv6 multipath");
+        has(&|r| r.src_len == 48, "IPv6 source prefix");
+        has(
+            &|r| r.family == 2 && r.gateway.family == 6,
+            "RTA_VIA gateway",
+        );
+        has(
+            &|r| r.prefsrc.family == 4 && r.dst_len == 16,
+            "preferred source",
+        );
+        has(
+            &|r| r.table == 1000 && r.priority == 100,
+            "metric in table 1000",
+        );
+        has(&|r| r.table == 1000 && r.dst_len == 0, "default route");
+        has(&|r| r.route_type == 6, "blackhole");
+        has(&|r| r.route_type == 7 && r.priority == 7, "unreachable");
+        has(&|r| r.table == 255 && r.route_type == 2, "local");
+        ipdb_db_close(db);
+    }
+}

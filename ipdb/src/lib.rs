@@ -31,6 +31,9 @@
 #![warn(missing_docs)]
 
 pub use ipdb_core::ip;
+/// The core's zero-copy route view, which [`db::RouteRef::decode_into`]
+/// fills for readers that copy fields out without building a record.
+pub use ipdb_core::wire::route::RouteRepr;
 /// The kernel's constants under their kernel names (`RTN_*`, `RTPROT_*`,
 /// `NUD_*`, `IFF_*`, `AF_*`...): the raw numbers records keep.
 pub use ipdb_core::wire::uapi;

@@ -42,6 +42,30 @@ macro_rules! both {
 }
 
 impl IpAddress {
+    /// The common spellings, straight from bytes: `Some` only for text
+    /// that [`parse`](Self::parse) accepts with the same result, and
+    /// needing no `&str` (so no UTF-8 check) first. `None` for the rest,
+    /// valid (a `%scope`, a rare spelling) or not: `parse` decides those
+    /// and explains its errors. For callers holding raw bytes (a C string,
+    /// a config file), which can skip their own text check when this
+    /// answers.
+    ///
+    /// ```
+    /// use ipdb_core::ip::IpAddress;
+    /// let a = IpAddress::parse_common(b"192.0.2.1").unwrap();
+    /// assert_eq!(a, "192.0.2.1".parse().unwrap());
+    /// assert!(IpAddress::parse_common(b"2001:db8::1").is_some());
+    /// assert!(IpAddress::parse_common(b"fe80::1%eth0").is_none()); // valid: ask `parse`
+    /// assert!(IpAddress::parse_common(b"10.0.0.01").is_none()); // invalid: ask `parse` why
+    /// ```
+    #[inline]
+    pub fn parse_common(b: &[u8]) -> Option<Self> {
+        if let Some(v) = v4::parse_fast(b) {
+            return Some(IpAddress::V4(Ipv4Address::from_u32(v)));
+        }
+        Ipv6Address::parse_common(b).map(IpAddress::V6)
+    }
+
     /// `ip_address(s)`: IPv4 if it parses as one, else IPv6; neither is a
     /// `ValueError` carrying both reasons.
     pub fn parse(s: &str) -> Result<Self, IpError> {

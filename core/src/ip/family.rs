@@ -37,6 +37,10 @@ pub trait Address: sealed::Sealed + Copy + Eq + Ord + Hash + Debug + Display {
     /// Parse the textual form CPython's class constructor accepts
     /// (`IPv4Address(s)` / `IPv6Address(s)`), errors as `AddressValueError`.
     fn parse_address(s: &str) -> Result<Self, IpError>;
+    /// The common spellings from bytes (`Ipv4Address::parse_common`,
+    /// `Ipv6Address::parse_common`): `Some` only where
+    /// [`parse_address`](Self::parse_address) gives the same value.
+    fn parse_common(b: &[u8]) -> Option<Self>;
     /// The netmask for a prefix length (`prefixlen <= BITS`).
     #[inline]
     fn mask_bits(prefixlen: u8) -> u128 {

@@ -8,7 +8,8 @@ use core::str::FromStr;
 use super::error::IpError;
 use super::family::Address;
 use super::network::{
-    is_v4_mapped, parse_addr_prefix, AddrStyle, NetText, Network, ReversePointer, Suffix,
+    is_v4_mapped, parse_addr_prefix, parse_common_prefix, AddrStyle, NetText, Network,
+    ReversePointer, Suffix,
 };
 use super::{Ipv4Address, Ipv6Address, ScopeId};
 
@@ -42,6 +43,15 @@ impl<A: Address> Interface<A> {
     pub fn parse(s: &str) -> Result<Self, IpError> {
         let (addr, prefixlen) = parse_addr_prefix::<A>(s)?;
         Ok(Interface { addr, prefixlen })
+    }
+
+    /// The common spellings from bytes, as
+    /// [`Network::parse_common`]: `Some` only where [`parse`](Self::parse)
+    /// gives the same interface.
+    #[inline]
+    pub fn parse_common(b: &[u8]) -> Option<Self> {
+        let (addr, prefixlen) = parse_common_prefix::<A>(b)?;
+        Some(Interface { addr, prefixlen })
     }
 
     /// `addr` on its `/prefixlen` network (`prefixlen <= BITS`, else a

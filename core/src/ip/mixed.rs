@@ -165,6 +165,16 @@ fn mixed(left: u8, right: u8) -> IpError {
 }
 
 impl IpNetwork {
+    /// The common spellings from bytes, as [`Network::parse_common`]:
+    /// `Some` only where [`parse`](Self::parse) gives the same network.
+    #[inline]
+    pub fn parse_common(b: &[u8], strict: bool) -> Option<Self> {
+        if let Some(n) = Network::parse_common(b, strict) {
+            return Some(IpNetwork::V4(n));
+        }
+        Network::parse_common(b, strict).map(IpNetwork::V6)
+    }
+
     /// Parse as CPython `ip_network(s, strict)`.
     pub fn parse(s: &str, strict: bool) -> Result<Self, IpError> {
         detect(
@@ -413,6 +423,16 @@ impl FromStr for IpNetwork {
 }
 
 impl IpInterface {
+    /// The common spellings from bytes, as [`Interface::parse_common`]:
+    /// `Some` only where [`parse`](Self::parse) gives the same interface.
+    #[inline]
+    pub fn parse_common(b: &[u8]) -> Option<Self> {
+        if let Some(n) = Interface::parse_common(b) {
+            return Some(IpInterface::V4(n));
+        }
+        Interface::parse_common(b).map(IpInterface::V6)
+    }
+
     /// Parse as CPython `ip_interface(s)`.
     pub fn parse(s: &str) -> Result<Self, IpError> {
         detect(

@@ -75,6 +75,28 @@ pub(crate) fn parse_addr_prefix<A: Address>(s: &str) -> Result<(A, u8), IpError>
     Ok((addr, prefixlen))
 }
 
+/// [`parse_addr_prefix`] for the common spellings, from bytes: `addr` or
+/// `addr/len` with a decimal `len` of 1-3 digits. `Some` only where
+/// `parse_addr_prefix` gives the same pair; `None` leaves the text to it.
+#[inline]
+pub(crate) fn parse_common_prefix<A: Address>(b: &[u8]) -> Option<(A, u8)> {
+    let Some(slash) = b.iter().rposition(|&c| c == b'/') else {
+        return Some((A::parse_common(b)?, A::BITS));
+    };
+    // A common address has no `/`, so a second one fails here as well.
+    let addr = A::parse_common(b.get(..slash)?)?;
+    let mask = b.get(slash + 1..)?;
+    if mask.is_empty() || mask.len() > 3 {
+        return None;
+    }
+    // Three digits fit a u16 (999); the kernel's widest prefix is 128.
+    let len = mask.iter().try_fold(0u16, |v, &c| {
+        c.is_ascii_digit().then(|| v * 10 + u16::from(c - b'0'))
+    })?;
+    let len = u8::try_from(len).ok().filter(|&l| l <= A::BITS)?;
+    Some((addr, len))
+}
+
 /// The prefix length of a mask that is 1s then 0s.
 fn prefix_of_netmask<A: Address>(mask: u128) -> Option<u8> {
     let ones = mask.count_ones() as u8;
@@ -209,6 +231,25 @@ impl<A: Address> Network<A> {
     pub fn parse(s: &str, strict: bool) -> Result<Self, IpError> {
         let (addr, prefixlen) = parse_addr_prefix::<A>(s)?;
         Self::from_parts(addr, prefixlen, strict)
+    }
+
+    /// The common spellings from bytes (see
+    /// [`IpAddress::parse_common`](crate::ip::IpAddress::parse_common)):
+    /// `addr` or `addr/len` with a decimal `len`. `Some` only where
+    /// [`parse`](Self::parse) gives the same network; `None` leaves the
+    /// text to it (a dotted mask, a scope id, any error).
+    ///
+    /// ```
+    /// use ipdb_core::ip::Ipv4Network;
+    /// let n = Ipv4Network::parse_common(b"192.0.2.0/24", true).unwrap();
+    /// assert_eq!(n, Ipv4Network::parse("192.0.2.0/24", true).unwrap());
+    /// assert!(Ipv4Network::parse_common(b"192.0.2.1/24", true).is_none()); // host bits
+    /// assert!(Ipv4Network::parse_common(b"192.0.2.0/255.255.255.0", true).is_none());
+    /// ```
+    #[inline]
+    pub fn parse_common(b: &[u8], strict: bool) -> Option<Self> {
+        let (addr, prefixlen) = parse_common_prefix::<A>(b)?;
+        Self::from_parts(addr, prefixlen, strict).ok()
     }
 
     /// The network `addr/prefixlen`; host bits set is a

@@ -77,6 +77,14 @@ impl Ipv4Address {
         })
     }
 
+    /// [`IpAddress::parse_common`] for IPv4: `Some` exactly when
+    /// [`parse`](Self::parse) accepts the text (IPv4 has no rare
+    /// spellings), from bytes, without a UTF-8 check.
+    #[inline]
+    pub fn parse_common(b: &[u8]) -> Option<Self> {
+        parse_fast(b).map(Ipv4Address)
+    }
+
     /// Parse CPython's `IPv4Address(s)` text form; errors are `AddressValueError`s
     /// naming the octet.
     pub fn parse(s: &str) -> Result<Self, IpError> {
@@ -397,6 +405,10 @@ impl Address for Ipv4Address {
     #[inline]
     fn parse_address(s: &str) -> Result<Self, IpError> {
         Self::parse(s)
+    }
+    #[inline]
+    fn parse_common(b: &[u8]) -> Option<Self> {
+        Ipv4Address::parse_common(b)
     }
     fn is_multicast(&self) -> bool {
         Ipv4Address::is_multicast(self)

@@ -117,6 +117,14 @@ impl Ipv6Address {
         }
     }
 
+    /// [`IpAddress::parse_common`] for IPv6: `Some` for the common
+    /// spellings without `%scope`, from bytes, without a UTF-8 check;
+    /// `None` leaves the text to [`parse`](Self::parse).
+    #[inline]
+    pub fn parse_common(b: &[u8]) -> Option<Self> {
+        parse_fast(b).map(Ipv6Address::from_u128)
+    }
+
     /// Parse CPython's `IPv6Address(s)` text form, `%scope` included; errors
     /// are `AddressValueError`s naming the group and the rule.
     pub fn parse(s: &str) -> Result<Self, IpError> {
@@ -844,6 +852,10 @@ impl Address for Ipv6Address {
     #[inline]
     fn parse_address(s: &str) -> Result<Self, IpError> {
         Self::parse(s)
+    }
+    #[inline]
+    fn parse_common(b: &[u8]) -> Option<Self> {
+        Ipv6Address::parse_common(b)
     }
     fn scope_id(&self) -> Option<&ScopeId> {
         Ipv6Address::scope_id(self)

@@ -188,12 +188,20 @@ impl State {
     /// would choose there (most specific prefix, then lowest priority,
     /// routes with a TOS left out as for a lookup without TOS). A
     /// multipath route comes with all its hops.
+    #[inline]
     pub fn lookup(&self, table: u32, addr: &IpAddress) -> Option<Route> {
+        self.lookup_ref(table, addr).map(|r| r.route())
+    }
+
+    /// [`State::lookup`] without decoding the route: where its bytes are
+    /// ([`RouteRef::route`] for the record, [`RouteRef::decode_into`] for
+    /// the zero-copy view).
+    #[inline]
+    pub fn lookup_ref(&self, table: u32, addr: &IpAddress) -> Option<RouteRef<'_>> {
         match addr {
             IpAddress::V4(_) => self.routes4.lookup(table, addr),
             IpAddress::V6(_) => self.routes6.lookup(table, addr),
         }
-        .map(|r| r.route())
     }
 
     /// Longest-prefix match of an IPv4 address given as its `u32`,

@@ -74,9 +74,21 @@ fn split_body(body: &[u8]) -> Option<(&[u8], Attrs<'_>)> {
 }
 
 /// Decodes a stored route body (it decoded when it was stored).
+///
+/// Decoded in place: the 432-byte view moved out of `parse_body`'s
+/// `Result` cost two copies per lookup, a fifth of its time.
+#[inline]
 fn decode(body: &[u8]) -> Option<Route> {
+    let mut repr = RouteRepr::default();
+    decode_into(body, &mut repr)?;
+    Route::from_repr(&repr)
+}
+
+/// Decodes a stored route body into `repr` (reset first).
+#[inline]
+fn decode_into<'a>(body: &'a [u8], repr: &mut RouteRepr<'a>) -> Option<()> {
     let (fixed, attrs) = split_body(body)?;
-    Route::from_repr(&RouteRepr::parse_body(fixed, attrs).ok()?)
+    repr.parse_body_into(fixed, attrs).ok()
 }
 
 /// Offset of `rtm_tos` in a route message's body.
@@ -111,7 +123,19 @@ impl<'a> RouteRef<'a> {
         split_body(self.body()).map_or(Attrs::new(&[]), |(_, a)| a)
     }
 
+    /// The route as the core's zero-copy view, decoded into `repr` (reset
+    /// first), for a reader that copies a few fields out under the read
+    /// lock instead of building a [`Route`] (the owned record, 448 bytes
+    /// with its boxes and hop list): what the C ABI's lookups do. `None`
+    /// never happens for stored bytes (they decoded when they were
+    /// stored); it leaves `repr` partly filled.
+    #[inline]
+    pub fn decode_into(&self, repr: &mut RouteRepr<'a>) -> Option<()> {
+        decode_into(self.body(), repr)
+    }
+
     /// The route as a record.
+    #[inline]
     pub fn route(&self) -> Route {
         // Only bytes that decoded to a route are ever stored.
         decode(self.body()).expect("stored route bytes decode")

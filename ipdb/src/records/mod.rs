@@ -54,7 +54,7 @@ pub(crate) fn ip(a: IpAddr) -> IpAddress {
 /// The kernel stores prefixes with host bits cleared; should a message ever
 /// carry host bits, they are cleared here too rather than dropping the
 /// prefix (the length is what the kernel matches on).
-pub(crate) fn prefix(family: u8, addr: Option<IpAddr>, len: u8) -> Option<IpNetwork> {
+pub fn prefix(family: u8, addr: Option<IpAddr>, len: u8) -> Option<IpNetwork> {
     match (family, addr) {
         (AF_INET, None) => net(Ipv4Address::from_u32(0), len),
         (AF_INET6, None) => net(Ipv6Address::from_u128(0), len),

@@ -93,6 +93,7 @@ impl From<&NextHop<'_>> for RouteHop {
 impl Route {
     /// The route of a decoded message; `None` for families other than
     /// IPv4/IPv6 (multicast routing caches, MPLS).
+    #[inline]
     pub fn from_repr(r: &RouteRepr<'_>) -> Option<Route> {
         let h = &r.header;
         let a = &r.attrs;
