@@ -26,6 +26,10 @@ pub const ENTRY_HEAD: usize = 8;
 /// 4-aligned; this is not).
 pub const NIL: u32 = u32::MAX;
 
+/// The `next` of an entry taken out of every chain (garbage until the
+/// next compaction): like [`NIL`], never a real offset.
+pub const DEAD: u32 = u32::MAX - 1;
+
 /// Entries of route message bodies, chained per prefix.
 #[derive(Debug, Clone, Default)]
 pub struct Arena {
@@ -123,6 +127,22 @@ impl Arena {
         ENTRY_HEAD + self.body(off).len().next_multiple_of(4)
     }
 
+    /// The offsets of every entry, in the order they were pushed (for a
+    /// table loaded from a dump, the kernel's order), dead ones included.
+    pub fn offsets(&self) -> impl Iterator<Item = u32> + '_ {
+        self.chunks.iter().enumerate().flat_map(|(c, chunk)| {
+            let mut at = 0;
+            core::iter::from_fn(move || {
+                if at >= chunk.len() {
+                    return None;
+                }
+                let here = at;
+                at += ENTRY_HEAD + (read_u32(chunk, here + 4) as usize).next_multiple_of(4);
+                Some(((c as u32) << CHUNK_BITS) | here as u32)
+            })
+        })
+    }
+
     /// Bytes of entries written (live or not).
     pub fn len(&self) -> usize {
         self.chunks.iter().map(Vec::len).sum()
@@ -158,6 +178,7 @@ mod tests {
             let want = offs.get(i + 1).copied().unwrap_or(NIL);
             assert_eq!(a.next(off), want);
         }
+        assert_eq!(a.offsets().collect::<Vec<_>>(), offs);
         let total: usize = bodies
             .iter()
             .map(|b| ENTRY_HEAD + b.len().next_multiple_of(4))

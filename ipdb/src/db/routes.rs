@@ -16,7 +16,7 @@ use ipdb_core::wire::route_keys::RouteKeys;
 use ipdb_core::wire::uapi::{AF_INET, AF_INET6, RTM_F_CLONED};
 use ipdb_core::wire::{Attrs, FamilyRepr, Message, NLMSG_HDRLEN};
 
-use super::arena::{entry_body, Arena, ENTRY_HEAD, NIL};
+use super::arena::{entry_body, Arena, DEAD, ENTRY_HEAD, NIL};
 use super::prefix_map::{PrefixBits, PrefixMap};
 use crate::records::Route;
 
@@ -294,8 +294,21 @@ impl<K: PrefixBits> Table<K> {
         }
     }
 
+    /// Marks an entry that is in no chain any more (its callers have just
+    /// unlinked it) as garbage.
     fn forget(&mut self, off: u32) {
         self.garbage += self.arena.entry_len(off);
+        self.set_next(off, DEAD);
+    }
+
+    /// The live routes in arena order: the kernel's dump order for a
+    /// table loaded from a dump (events append, a compaction rewrites in
+    /// prefix-map order).
+    fn in_arena_order(&self) -> impl Iterator<Item = RouteRef<'_>> + '_ {
+        self.arena
+            .offsets()
+            .filter(move |&off| self.next(off) != DEAD)
+            .map(move |off| self.get(off))
     }
 
     /// Rewrites the arena without the entries no longer chained, when they
@@ -463,6 +476,75 @@ impl<K: RouteKey> RouteTables<K> {
             return false;
         };
         t.chain(h.first()).any(|(_, y)| y.body() == x.body())
+    }
+
+    /// What a resync must look at: the routes of `new` whose exact message
+    /// bytes `self` does not hold (`fresh`), and the routes of `self` whose
+    /// bytes `new` does not hold (`stale`); every other route is the same
+    /// in both, byte for byte, and needs no decoding.
+    ///
+    /// Each table is walked side by side with its namesake in arena order,
+    /// which for tables loaded from dumps is the kernel's order, so a run
+    /// of unchanged routes costs one byte comparison per route; where the
+    /// two orders part, each route is looked up by its prefix
+    /// ([`RouteTables::has_same_bytes`]), which was the whole cost before
+    /// (a hash probe and a random read per route, both ways: 1.4 s for a
+    /// resync of 1M unchanged routes, against 0.2 s to load them).
+    pub fn unmatched<'a>(
+        &'a self,
+        new: &'a Self,
+        mut fresh: impl FnMut(RouteRef<'a>),
+        mut stale: impl FnMut(RouteRef<'a>),
+    ) {
+        for (id, nt) in &new.tables {
+            let cur = self.tables.get(id).map(Table::in_arena_order);
+            let mut a = nt.in_arena_order().peekable();
+            let mut b = cur.into_iter().flatten().peekable();
+            // Whether the head of `a` is known to be held by `self`.
+            let mut a_held = false;
+            loop {
+                match (a.peek(), b.peek()) {
+                    (Some(x), Some(y)) if x.body() == y.body() => {
+                        a.next();
+                        b.next();
+                        a_held = false;
+                    }
+                    (Some(x), Some(y)) => {
+                        if !a_held && !self.has_same_bytes(x) {
+                            fresh(*x);
+                            a.next();
+                        } else if !new.has_same_bytes(y) {
+                            a_held = true;
+                            stale(*y);
+                            b.next();
+                        } else {
+                            a.next();
+                            b.next();
+                            a_held = false;
+                        }
+                    }
+                    (Some(x), None) => {
+                        if !a_held && !self.has_same_bytes(x) {
+                            fresh(*x);
+                        }
+                        a.next();
+                        a_held = false;
+                    }
+                    (None, Some(y)) => {
+                        if !new.has_same_bytes(y) {
+                            stale(*y);
+                        }
+                        b.next();
+                    }
+                    (None, None) => break,
+                }
+            }
+        }
+        for (id, ct) in &self.tables {
+            if !new.tables.contains_key(id) {
+                ct.in_arena_order().for_each(&mut stale);
+            }
+        }
     }
 
     /// The stored route that is the same kernel route as `r`.
@@ -811,6 +893,99 @@ mod tests {
                 .map(|x| x.route())
                 .map(|r| (r.dst, r.priority));
             assert_eq!(got, best, "{addr:#x}");
+        }
+    }
+
+    /// Law: [`RouteTables::unmatched`] finds exactly the routes whose
+    /// bytes the other side lacks, whatever the two arenas' orders: tables
+    /// loaded in the same order, shuffled, with routes changed, added and
+    /// removed on either side, and with event-made garbage (and
+    /// compactions) in the current one.
+    #[test]
+    fn unmatched_is_the_byte_difference() {
+        let mut seed = 0x0dd_ba11_cafe_f00du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let bodies = |t: &RouteTables<u32>| -> Vec<Vec<u8>> {
+            let mut v: Vec<Vec<u8>> = t.iter().map(|x| x.body().to_vec()).collect();
+            v.sort();
+            v
+        };
+        for trial in 0..40 {
+            // Distinct routes (one per prefix and link), as a dump has them.
+            let mut msgs: Vec<Vec<u8>> = (0..2000u32)
+                .map(|i| msg(i << 8, 24, 1 + i % 2, (next() % 3) as u32, 0))
+                .collect();
+            let load = |ms: &[Vec<u8>]| {
+                let mut t: RouteTables<u32> = RouteTables::default();
+                for m in ms {
+                    assert!(t.load_message(&Message::parse(m).unwrap(), &[]));
+                }
+                t.finish_load();
+                t
+            };
+            let mut cur = load(&msgs);
+            // Events on the current side: removals (garbage) and new or
+            // changed routes (appended).
+            for _ in 0..(next() % 300) {
+                let i = (next() % 2000) as usize;
+                let r = route(&msgs[i]);
+                if next() % 2 == 0 {
+                    cur.remove(&r);
+                } else {
+                    let m = msg((i as u32) << 8, 24, 1 + i as u32 % 2, 7, 0);
+                    cur.upsert(&route(&m), &m, false);
+                }
+            }
+            // The kernel's side: some routes changed, dropped or new, in
+            // the same order or shuffled.
+            for _ in 0..(next() % 50) {
+                let i = (next() % msgs.len() as u64) as usize;
+                match next() % 3 {
+                    0 => {
+                        msgs.remove(i);
+                    }
+                    1 => msgs[i] = msg((i as u32) << 8, 24, 1 + i as u32 % 2, 9, 0),
+                    _ => msgs.push(msg(
+                        0x0a00_0000 | (next() as u32 & 0xffff) << 8,
+                        24,
+                        5,
+                        0,
+                        0,
+                    )),
+                }
+            }
+            if trial % 3 == 1 {
+                for i in (1..msgs.len()).rev() {
+                    msgs.swap(i, (next() % (i as u64 + 1)) as usize);
+                }
+            }
+            let new = load(&msgs);
+            let (mut fresh, mut stale) = (Vec::new(), Vec::new());
+            cur.unmatched(
+                &new,
+                |x| fresh.push(x.body().to_vec()),
+                |x| stale.push(x.body().to_vec()),
+            );
+            fresh.sort();
+            stale.sort();
+            let (have, kernel) = (bodies(&cur), bodies(&new));
+            let want_fresh: Vec<Vec<u8>> = kernel
+                .iter()
+                .filter(|b| have.binary_search(b).is_err())
+                .cloned()
+                .collect();
+            let want_stale: Vec<Vec<u8>> = have
+                .iter()
+                .filter(|b| kernel.binary_search(b).is_err())
+                .cloned()
+                .collect();
+            assert_eq!(fresh, want_fresh, "trial {trial}");
+            assert_eq!(stale, want_stale, "trial {trial}");
         }
     }
 

@@ -285,13 +285,14 @@ pub fn same_content(a: &Object, b: &Object) -> bool {
 }
 
 /// The events that turn the routes `cur` into `new`. Routes whose message
-/// bytes are unchanged are passed over without being decoded, so a resync
-/// of a large table costs a hash probe per route plus a decode per change.
+/// bytes are unchanged are passed over without being decoded
+/// ([`RouteTables::unmatched`]), so a resync of a large table costs a byte
+/// comparison per route (a hash probe where the orders differ) plus a
+/// decode per change.
 fn diff_routes<K: RouteKey>(cur: &RouteTables<K>, new: &RouteTables<K>, out: &mut Vec<Event>) {
-    for x in new.iter() {
-        if cur.has_same_bytes(&x) {
-            continue;
-        }
+    let (mut fresh, mut stale) = (Vec::new(), Vec::new());
+    cur.unmatched(new, |x| fresh.push(x), |x| stale.push(x));
+    for x in fresh {
         let n = x.route();
         match cur.find(&n) {
             None => out.push(Event::add(Object::Route(n))),
@@ -303,10 +304,7 @@ fn diff_routes<K: RouteKey>(cur: &RouteTables<K>, new: &RouteTables<K>, out: &mu
             }
         }
     }
-    for x in cur.iter() {
-        if new.has_same_bytes(&x) {
-            continue;
-        }
+    for x in stale {
         let c = x.route();
         if new.find(&c).is_none() {
             out.push(Event::del(Object::Route(c)));
