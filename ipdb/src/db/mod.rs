@@ -46,6 +46,7 @@
 
 mod arena;
 mod event;
+mod flat_map;
 mod parts;
 mod pre;
 mod prefix_map;

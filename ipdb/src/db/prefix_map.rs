@@ -1,8 +1,9 @@
 //! [`PrefixMap`]: exact and longest-prefix lookup over the prefixes of one
 //! address family, for the route tables of the database.
 //!
-//! One hash map per prefix length that is present, keyed by the prefix's
-//! bits with host bits cleared, plus a bit set of the present lengths. An
+//! One hash map per prefix length that is present ([`FlatMap`]: one array
+//! of slots, so a probe is one cache line), keyed by the prefix's bits
+//! with host bits cleared, plus a bit set of the present lengths. An
 //! exact lookup is one probe; a longest-prefix match probes the present
 //! lengths from the longest down and stops at the first hit. Real tables
 //! use few distinct lengths (a full BGP table: mostly /24 and a handful
@@ -11,14 +12,9 @@
 //! more here than the last nanosecond because the database applies kernel
 //! events one by one while readers look up.
 
-use core::hash::{BuildHasher, Hash};
+use core::hash::Hash;
 
-use hashbrown::HashMap;
-
-/// Bins of [`PrefixMap::bulk_insert`]'s counting sort, as a power of two:
-/// small enough for the counts to stay in cache, enough that a bin covers
-/// a few dozen slots of a table of millions.
-const BIN_BITS: u32 = 10;
+use super::flat_map::FlatMap;
 
 /// The address bits of one family: `u32` for IPv4, `u128` for IPv6, so an
 /// IPv4 map does not pay for 128-bit keys.
@@ -27,13 +23,23 @@ pub trait PrefixBits: Copy + Eq + Hash {
     const WIDTH: u8;
     /// The all-zeros address.
     const ZERO: Self;
+    /// All bits set: with host bits set for every length but the full
+    /// one, so never a key of a shorter prefix.
+    const ONES: Self;
     /// The address with everything past the first `len` bits cleared.
     fn masked(self, len: u8) -> Self;
+    /// The bits folded to 64 for hashing.
+    fn hash64(self) -> u64;
 }
 
 impl PrefixBits for u32 {
     const WIDTH: u8 = 32;
     const ZERO: u32 = 0;
+    const ONES: u32 = u32::MAX;
+    #[inline]
+    fn hash64(self) -> u64 {
+        u64::from(self)
+    }
     fn masked(self, len: u8) -> u32 {
         match len {
             0 => 0,
@@ -46,6 +52,11 @@ impl PrefixBits for u32 {
 impl PrefixBits for u128 {
     const WIDTH: u8 = 128;
     const ZERO: u128 = 0;
+    const ONES: u128 = u128::MAX;
+    #[inline]
+    fn hash64(self) -> u64 {
+        (self >> 64) as u64 ^ (self as u64).rotate_left(32)
+    }
     fn masked(self, len: u8) -> u128 {
         match len {
             0 => 0,
@@ -60,23 +71,23 @@ impl PrefixBits for u128 {
 pub struct PrefixMap<K, V> {
     /// `by_len[len]`: the prefixes of that length. Empty maps allocate
     /// nothing.
-    by_len: Vec<HashMap<K, V>>,
+    by_len: Vec<FlatMap<K, V>>,
     /// Bit `len` set when `by_len[len]` is not empty (lengths 0..=128).
     present: [u64; 3],
     len: usize,
 }
 
-impl<K: PrefixBits, V> Default for PrefixMap<K, V> {
+impl<K: PrefixBits, V: Copy + Default> Default for PrefixMap<K, V> {
     fn default() -> Self {
         PrefixMap {
-            by_len: (0..=K::WIDTH).map(|_| HashMap::new()).collect(),
+            by_len: (0..=K::WIDTH).map(|_| FlatMap::new()).collect(),
             present: [0; 3],
             len: 0,
         }
     }
 }
 
-impl<K: PrefixBits, V> PrefixMap<K, V> {
+impl<K: PrefixBits, V: Copy + Default> PrefixMap<K, V> {
     /// An empty map.
     pub fn new() -> Self {
         Self::default()
@@ -89,7 +100,7 @@ impl<K: PrefixBits, V> PrefixMap<K, V> {
 
     /// How many prefixes of length `len` hold a value.
     pub fn len_of(&self, len: u8) -> usize {
-        self.by_len.get(usize::from(len)).map_or(0, HashMap::len)
+        self.by_len.get(usize::from(len)).map_or(0, FlatMap::len)
     }
 
     /// Whether no prefix holds a value.
@@ -115,14 +126,14 @@ impl<K: PrefixBits, V> PrefixMap<K, V> {
 
     /// The value at exactly `bits/len` (host bits of `bits` are ignored).
     pub fn get(&self, bits: K, len: u8) -> Option<&V> {
-        self.by_len.get(usize::from(len))?.get(&bits.masked(len))
+        self.by_len.get(usize::from(len))?.get(bits.masked(len))
     }
 
     /// The value at exactly `bits/len`, for changing it in place.
     pub fn get_mut(&mut self, bits: K, len: u8) -> Option<&mut V> {
         self.by_len
             .get_mut(usize::from(len))?
-            .get_mut(&bits.masked(len))
+            .get_mut(bits.masked(len))
     }
 
     /// The value at `bits/len`, inserted with `make` first when absent
@@ -148,13 +159,9 @@ impl<K: PrefixBits, V> PrefixMap<K, V> {
         let PrefixMap {
             by_len, len: count, ..
         } = self;
-        Some(match by_len[l].entry(bits.masked(len)) {
-            hashbrown::hash_map::Entry::Occupied(o) => (o.into_mut(), false),
-            hashbrown::hash_map::Entry::Vacant(v) => {
-                *count += 1;
-                (v.insert(make()), true)
-            }
-        })
+        let (v, new) = by_len[l].entry(bits.masked(len), make);
+        *count += usize::from(new);
+        Some((v, new))
     }
 
     /// Inserts many values of one prefix length at once, leaving `items`
@@ -188,41 +195,13 @@ impl<K: PrefixBits, V> PrefixMap<K, V> {
             items.clear();
             return;
         }
-        let Some(&first) = items.first() else {
-            return;
-        };
         let map = &mut self.by_len[l];
-        map.reserve(items.len());
-        // hashbrown keeps 7/8 of a power-of-two number of slots and starts
-        // probing at `hash & (slots - 1)`.
-        let slots = (map.capacity() / 7 * 8).next_power_of_two().max(1);
-        let shift = slots.trailing_zeros().saturating_sub(BIN_BITS);
-        let hasher = map.hasher().clone();
-        let bin = |k: &K| (hasher.hash_one(k.masked(len)) as usize & (slots - 1)) >> shift;
-        // A counting sort by bin: one pass to count, one to scatter.
-        let mut starts = vec![0u32; (1 << BIN_BITS) + 1];
-        for (k, _) in items.iter() {
-            starts[bin(k) + 1] += 1;
+        let before = map.len();
+        for item in items.iter_mut() {
+            item.0 = item.0.masked(len);
         }
-        for i in 1..starts.len() {
-            starts[i] += starts[i - 1];
-        }
-        let mut sorted = vec![first; items.len()];
-        for item in items.drain(..) {
-            let at = &mut starts[bin(&item.0)];
-            sorted[*at as usize] = item;
-            *at += 1;
-        }
-        let mut added = 0;
-        for (k, v) in sorted {
-            match map.entry(k.masked(len)) {
-                hashbrown::hash_map::Entry::Occupied(_) => taken(k, v),
-                hashbrown::hash_map::Entry::Vacant(e) => {
-                    e.insert(v);
-                    added += 1;
-                }
-            }
-        }
+        map.bulk_insert(items, &mut taken);
+        let added = map.len() - before;
         self.len += added;
         self.mark(len);
     }
@@ -232,7 +211,7 @@ impl<K: PrefixBits, V> PrefixMap<K, V> {
         let v = self
             .by_len
             .get_mut(usize::from(len))?
-            .remove(&bits.masked(len))?;
+            .remove(bits.masked(len))?;
         self.len -= 1;
         self.mark(len);
         Some(v)
@@ -251,7 +230,7 @@ impl<K: PrefixBits, V> PrefixMap<K, V> {
                 let len = (word * 64) as u32 + top;
                 let len = len as u8;
                 // The length is present, so its map exists and is not empty.
-                if let Some(v) = self.by_len[usize::from(len)].get(&addr.masked(len)) {
+                if let Some(v) = self.by_len[usize::from(len)].get(addr.masked(len)) {
                     if accept(v) {
                         return Some((len, v));
                     }
@@ -268,7 +247,7 @@ impl<K: PrefixBits, V> PrefixMap<K, V> {
             .iter()
             .enumerate()
             .rev()
-            .flat_map(|(l, m)| m.iter().map(move |(k, v)| (*k, l as u8, v)))
+            .flat_map(|(l, m)| m.iter().map(move |(k, v)| (k, l as u8, v)))
     }
 
     /// Every value, for changing in place.
@@ -279,12 +258,8 @@ impl<K: PrefixBits, V> PrefixMap<K, V> {
     /// Approximate heap bytes held by the maps themselves (not by what the
     /// values point to).
     pub fn heap_bytes(&self) -> usize {
-        let slot = core::mem::size_of::<(K, V)>() + 1;
-        self.by_len
-            .iter()
-            .map(|m| m.capacity() * slot)
-            .sum::<usize>()
-            + self.by_len.capacity() * core::mem::size_of::<HashMap<K, V>>()
+        self.by_len.iter().map(FlatMap::heap_bytes).sum::<usize>()
+            + self.by_len.capacity() * core::mem::size_of::<FlatMap<K, V>>()
     }
 }
 

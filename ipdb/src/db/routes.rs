@@ -152,7 +152,7 @@ impl<'a> RouteRef<'a> {
 /// that one is what a lookup without TOS picks here): four bytes, the
 /// flag in bit 0 (entries are 4-aligned), so that a lookup reads the
 /// prefix map and nothing else and the map stays small.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Head(u32);
 
 impl Head {
