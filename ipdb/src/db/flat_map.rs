@@ -10,7 +10,9 @@
 //! host bits set marks an empty slot; for the full length (where every key
 //! is possible) the one key equal to that marker is kept beside the array.
 //! Removal shifts the following run back (no tombstones), so probe runs
-//! stay as short as after a fresh load.
+//! stay as short as after a fresh load. Hashing is multiply-shift with
+//! odd multipliers drawn at random per map, so that routes learned from
+//! outside (a BGP feed) cannot be chosen to pile into one probe run.
 
 use super::prefix_map::PrefixBits;
 
@@ -36,6 +38,16 @@ pub(crate) struct FlatMap<K, V> {
     empty: K,
     /// At the full length the all-ones key is a real prefix: its value.
     full_ones: Option<V>,
+    /// This map's hash multipliers (odd, random).
+    keys: [u64; 2],
+}
+
+/// Two random odd multipliers, from the standard library's per-process
+/// random hash keys.
+fn random_keys() -> [u64; 2] {
+    use std::hash::BuildHasher;
+    let s = std::collections::hash_map::RandomState::new();
+    [s.hash_one(0x5eedu64) | 1, s.hash_one(0x5eed_5eedu64) | 1]
 }
 
 impl<K: PrefixBits, V: Copy + Default> FlatMap<K, V> {
@@ -46,6 +58,7 @@ impl<K: PrefixBits, V: Copy + Default> FlatMap<K, V> {
             len: 0,
             empty: K::ONES,
             full_ones: None,
+            keys: random_keys(),
         }
     }
 
@@ -64,11 +77,10 @@ impl<K: PrefixBits, V: Copy + Default> FlatMap<K, V> {
     /// The slot a key's probe run starts at (`slots` not empty).
     #[inline]
     fn home(&self, key: K) -> usize {
-        // Multiplicative (Fibonacci) hashing: the top bits of the product
-        // spread even arithmetic runs of prefixes evenly over the slots.
+        // Multiply-shift: the top bits of the product, which spread even
+        // arithmetic runs of prefixes evenly over the slots.
         let bits = self.slots.len().trailing_zeros();
-        (key.hash64().wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits.max(1))) as usize
-            & self.mask()
+        (key.hash(self.keys) >> (64 - bits.max(1))) as usize & self.mask()
     }
 
     /// The value at `key` (host bits already cleared).

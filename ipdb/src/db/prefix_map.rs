@@ -28,8 +28,10 @@ pub trait PrefixBits: Copy + Eq + Hash {
     const ONES: Self;
     /// The address with everything past the first `len` bits cleared.
     fn masked(self, len: u8) -> Self;
-    /// The bits folded to 64 for hashing.
-    fn hash64(self) -> u64;
+    /// The bits hashed with the two odd multipliers `k` (multiply-add,
+    /// whose top bits index a table): with random multipliers the
+    /// collisions of a set of prefixes cannot be chosen in advance.
+    fn hash(self, k: [u64; 2]) -> u64;
 }
 
 impl PrefixBits for u32 {
@@ -37,8 +39,8 @@ impl PrefixBits for u32 {
     const ZERO: u32 = 0;
     const ONES: u32 = u32::MAX;
     #[inline]
-    fn hash64(self) -> u64 {
-        u64::from(self)
+    fn hash(self, k: [u64; 2]) -> u64 {
+        u64::from(self).wrapping_mul(k[0])
     }
     fn masked(self, len: u8) -> u32 {
         match len {
@@ -54,8 +56,10 @@ impl PrefixBits for u128 {
     const ZERO: u128 = 0;
     const ONES: u128 = u128::MAX;
     #[inline]
-    fn hash64(self) -> u64 {
-        (self >> 64) as u64 ^ (self as u64).rotate_left(32)
+    fn hash(self, k: [u64; 2]) -> u64 {
+        ((self >> 64) as u64)
+            .wrapping_mul(k[0])
+            .wrapping_add((self as u64).wrapping_mul(k[1]))
     }
     fn masked(self, len: u8) -> u128 {
         match len {
