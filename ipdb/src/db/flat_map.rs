@@ -16,6 +16,9 @@
 
 use super::prefix_map::PrefixBits;
 
+/// Tables this large (bytes) ask for huge pages.
+const HUGE_PAGE: usize = 2 << 20;
+
 /// Most slots in use before the table doubles: 3/4.
 const LOAD_NUM: usize = 3;
 const LOAD_DEN: usize = 4;
@@ -232,7 +235,15 @@ impl<K: PrefixBits, V: Copy + Default> FlatMap<K, V> {
         }
         let slots = (need * LOAD_DEN / LOAD_NUM + 1).next_power_of_two().max(8);
         let blank = self.empty_slot();
-        let old = core::mem::replace(&mut self.slots, vec![blank; slots]);
+        let mut fresh = Vec::with_capacity(slots);
+        // A large table is read at random: on 4 KiB pages nearly every
+        // lookup also missed the TLB (a page walk before the slot's own
+        // miss); huge pages keep its translations cached.
+        if slots * core::mem::size_of::<Slot<K, V>>() >= HUGE_PAGE {
+            netlink_raw::memory::advise_huge_pages(fresh.spare_capacity_mut());
+        }
+        fresh.resize(slots, blank);
+        let old = core::mem::replace(&mut self.slots, fresh);
         let ones = self.full_ones.is_some();
         self.len = usize::from(ones);
         for s in old {
