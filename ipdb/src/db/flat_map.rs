@@ -332,20 +332,14 @@ mod tests {
     fn agrees_with_a_model() {
         let mut m: FlatMap<u32, u32> = FlatMap::new();
         let mut model = std::collections::BTreeMap::new();
-        let mut seed = 0x5eed_1234_abcd_ef01u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::db::test_rng(0x5eed_1234_abcd_ef01u64);
         for step in 0..200_000u32 {
             // Few distinct keys, so removals hit and runs collide.
             let key = match next() % 50 {
                 0 => u32::MAX,
                 _ => ((next() % 3000) as u32) << 8,
             };
-            if next() % 3 == 0 {
+            if next().is_multiple_of(3) {
                 assert_eq!(m.remove(key), model.remove(&key), "step {step}");
             } else {
                 let (v, new) = m.entry(key, || step);

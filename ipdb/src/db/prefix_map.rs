@@ -318,13 +318,7 @@ mod tests {
     /// of a prefix stays, later ones are handed back in their order.
     #[test]
     fn bulk_insert_equals_one_by_one() {
-        let mut seed = 0x51ed_2701_aa55_0f0fu64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::db::test_rng(0x51ed_2701_aa55_0f0fu64);
         let mut bulk: PrefixMap<u32, u32> = PrefixMap::new();
         let mut one: PrefixMap<u32, u32> = PrefixMap::new();
         let (mut taken_bulk, mut taken_one) = (Vec::new(), Vec::new());
@@ -357,13 +351,7 @@ mod tests {
     /// Law: longest_match equals a brute-force scan of every prefix.
     #[test]
     fn agrees_with_a_linear_scan() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::db::test_rng(0x9e37_79b9_7f4a_7c15u64);
         let mut m: PrefixMap<u32, u32> = PrefixMap::new();
         let mut all = Vec::new();
         for i in 0..2000 {

@@ -821,23 +821,17 @@ mod tests {
     fn agrees_with_a_list_model() {
         let mut t: RouteTables<u32> = RouteTables::default();
         let mut model: Vec<Route> = Vec::new();
-        let mut seed = 0x1234_5678_9abc_def0u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::db::test_rng(0x1234_5678_9abc_def0u64);
         for step in 0..20_000 {
             let dst = ((next() % 64) as u32) << 20;
             let len = [12u8, 16, 24][(next() % 3) as usize];
             let dst = dst.masked(len);
             let oif = 1 + (next() % 3) as u32;
             let prio = (next() % 3) as u32 * 10;
-            let tos = if next() % 10 == 0 { 4 } else { 0 };
+            let tos = if next().is_multiple_of(10) { 4 } else { 0 };
             let m = msg(dst, len, oif, prio, tos);
             let r = route(&m);
-            let del = next() % 3 == 0;
+            let del = next().is_multiple_of(3);
             if del {
                 let gone = t.remove(&r);
                 let i = model
@@ -903,13 +897,7 @@ mod tests {
     /// compactions) in the current one.
     #[test]
     fn unmatched_is_the_byte_difference() {
-        let mut seed = 0x0dd_ba11_cafe_f00du64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::db::test_rng(0x0dd_ba11_cafe_f00du64);
         let bodies = |t: &RouteTables<u32>| -> Vec<Vec<u8>> {
             let mut v: Vec<Vec<u8>> = t.iter().map(|x| x.body().to_vec()).collect();
             v.sort();
@@ -934,7 +922,7 @@ mod tests {
             for _ in 0..(next() % 300) {
                 let i = (next() % 2000) as usize;
                 let r = route(&msgs[i]);
-                if next() % 2 == 0 {
+                if next().is_multiple_of(2) {
                     cur.remove(&r);
                 } else {
                     let m = msg((i as u32) << 8, 24, 1 + i as u32 % 2, 7, 0);
