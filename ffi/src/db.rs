@@ -274,10 +274,9 @@ pub unsafe extern "C" fn ipdb_db_route_lookup(
         let db = db_handle(db)?;
         let a: IpAddress = input(addr, "addr")?.check("addr")?;
         let out = Out::new(out, "out")?;
-        // The Rust call itself: the C ABI adds the checks above and the
-        // copy into `ipdb_route`, nothing else.
-        // `Ipdb::lookup`'s match, copied out of the stored bytes under the
-        // read lock, without building the owned `Route` first.
+        // `Ipdb::lookup`'s match (the same `State::lookup_ref`), copied out
+        // of the stored bytes under the read lock, without building the
+        // owned `Route` first.
         db.db.read(|s| {
             let found = s.lookup_ref(table, &a);
             let mut repr = RouteRepr::default();

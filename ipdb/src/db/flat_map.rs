@@ -54,7 +54,7 @@ fn random_keys() -> [u64; 2] {
 }
 
 impl<K: PrefixBits, V: Copy + Default> FlatMap<K, V> {
-    /// An empty map for the prefixes of length `len` (allocates nothing).
+    /// An empty map (allocates nothing).
     pub(crate) fn new() -> Self {
         FlatMap {
             slots: Vec::new(),
