@@ -60,8 +60,8 @@ impl IpAddress {
     /// ```
     #[inline]
     pub fn parse_common(b: &[u8]) -> Option<Self> {
-        if let Some(v) = v4::parse_fast(b) {
-            return Some(IpAddress::V4(Ipv4Address::from_u32(v)));
+        if let Some(a) = Ipv4Address::parse_common(b) {
+            return Some(IpAddress::V4(a));
         }
         Ipv6Address::parse_common(b).map(IpAddress::V6)
     }

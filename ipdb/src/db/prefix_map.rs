@@ -12,13 +12,11 @@
 //! more here than the last nanosecond because the database applies kernel
 //! events one by one while readers look up.
 
-use core::hash::Hash;
-
 use super::flat_map::FlatMap;
 
 /// The address bits of one family: `u32` for IPv4, `u128` for IPv6, so an
 /// IPv4 map does not pay for 128-bit keys.
-pub trait PrefixBits: Copy + Eq + Hash {
+pub trait PrefixBits: Copy + Eq {
     /// Bits in an address (32 or 128).
     const WIDTH: u8;
     /// The all-zeros address.
@@ -172,12 +170,11 @@ impl<K: PrefixBits, V: Copy + Default> PrefixMap<K, V> {
     /// empty (its room kept for the next batch); a value whose prefix is
     /// already present goes to `taken` instead.
     ///
-    /// The inserts are made in the order of the hash table's own slots, so
-    /// that they sweep its memory once instead of landing each at a random
-    /// place: on a million prefixes that turns a cache and TLB miss per
-    /// insert into a streaming write, a few times faster. (The order is
-    /// computed with the map's own hasher and table size; were hashbrown's
-    /// slot choice ever different, only the speed would change.)
+    /// The inserts are made in the order of the table's own slots (see
+    /// `FlatMap::bulk_insert`), so that they sweep its memory once instead
+    /// of landing each at a random place: on a million prefixes that turns
+    /// a cache and TLB miss per insert into a streaming write, a few times
+    /// faster.
     ///
     /// ```
     /// use ipdb::db::PrefixMap;
@@ -190,10 +187,7 @@ impl<K: PrefixBits, V: Copy + Default> PrefixMap<K, V> {
     /// assert_eq!(m.get(0x0a00_01ff, 24), Some(&2));
     /// assert_eq!(taken, vec![(0x0a00_0000, 3)]);
     /// ```
-    pub fn bulk_insert(&mut self, len: u8, items: &mut Vec<(K, V)>, mut taken: impl FnMut(K, V))
-    where
-        V: Copy,
-    {
+    pub fn bulk_insert(&mut self, len: u8, items: &mut Vec<(K, V)>, mut taken: impl FnMut(K, V)) {
         let l = usize::from(len);
         if l > usize::from(K::WIDTH) {
             items.clear();
